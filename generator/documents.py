@@ -1,0 +1,82 @@
+"""Typed content documents, as readers produce them. Frozen: later stages never mutate them."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from generator.markdown_render import Heading
+
+FORMATS = ("article", "video", "interview", "photo")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    path: str                      # relative to the site folder, e.g. content/articles/2026/x.md
+    slug: str
+    title: str
+    date: dt.datetime              # aware, in the site's time zone
+    category: str
+    sapo: str
+    body_html: str
+    toc: tuple[Heading, ...] = ()
+    source: str = ""
+    authors: tuple[str, ...] = ()
+    byline: str = ""
+    tags: tuple[str, ...] = ()
+    image: str = ""
+    image_caption: str = ""
+    related: tuple[str, ...] = ()
+    campaign: str = ""
+    series: str = ""
+    featured: bool = False
+    format: str = "article"
+    video: str = ""
+    updated: dt.datetime | None = None
+    draft: bool = False
+    links: tuple[str, ...] = ()    # hrefs in the body, for link checks
+    images: tuple[str, ...] = ()   # img srcs in the body, for media checks
+    words: int = 0
+    key_lines: dict = field(default_factory=dict, compare=False, repr=False)  # front-matter key -> line
+
+    @property
+    def key(self) -> str:
+        """Unique reference: "category/slug" (two categories may hold the same slug)."""
+        return f"{self.category}/{self.slug}"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    slug: str
+    title: str
+    body_html: str
+    description: str = ""
+    links: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
+    key_lines: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    label: str
+    target: float | None = None
+    achieved: float | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    path: str
+    slug: str
+    title: str
+    start: dt.date | None
+    end: dt.date | None
+    body_html: str
+    summary: str = ""
+    issuer: str = ""
+    document: str = ""
+    image: str = ""
+    targets: tuple[Target, ...] = ()
+    links: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
+    key_lines: dict = field(default_factory=dict, compare=False, repr=False)

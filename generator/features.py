@@ -1,0 +1,32 @@
+"""Optional parts of a build (campaign pages, honour rolls, feeds, search…) plug in here.
+
+A feature is an object with any of these methods; the pipeline calls each at its stage:
+
+- `kinds`: source kinds it reads (see sources.SOURCE_KINDS), with `read(source, ctx)`
+  returning `(document | None, diagnostics)`;
+- `check(docs, ctx)` -> diagnostics across documents;
+- `extend(model, docs, ctx)` -> a value stored as `model.extras[feature.name]`;
+- `plan(views)` -> RenderJobs; `files(views)` -> OutputFiles (feeds, sitemap, indexes);
+- `finish(folder, model, ctx)` -> diagnostics, run on the staged output before it is published.
+"""
+from __future__ import annotations
+
+FEATURES: list = []
+
+
+def register(feature) -> None:
+    if all(f.name != feature.name for f in FEATURES):
+        FEATURES.append(feature)
+
+
+def load_features() -> list:
+    """Import the bundled feature modules (each registers itself) and return them in order."""
+    import importlib
+
+    for module in ("generator.campaigns", "generator.honours", "generator.feeds", "generator.search"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    return list(FEATURES)

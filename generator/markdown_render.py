@@ -1,0 +1,136 @@
+"""Markdown bodies to sanitised HTML, with figures, a table of contents and the links they use."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from generator.sanitize import sanitize_html
+from generator.vietnamese import slugify
+
+# A piece with at least this many headings is "long" and gets a table of contents.
+TOC_MIN_HEADINGS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    id: str
+    title: str
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMarkdown:
+    html: str
+    lead: str                    # plain text of the first paragraph ("" when there is none)
+    toc: tuple[Heading, ...]     # empty for short pieces
+    links: tuple[str, ...]       # every href, as written in the source
+    images: tuple[str, ...]      # every img src, as written in the source
+    words: int
+
+
+class _BodyProcessor(Treeprocessor):
+    """Turns captioned images into figures, records links, and makes site paths deploy-aware."""
+
+    def __init__(self, md, base_path: str):
+        super().__init__(md)
+        self.base_path = base_path
+        self.extract_lead = False
+        self.reset()
+
+    def reset(self):
+        self.lead = ""
+        self.links: list[str] = []
+        self.images: list[str] = []
+
+    def run(self, root: etree.Element) -> None:
+        self._figures(root)
+        for element in root.iter():
+            if element.tag == "a" and element.get("href") is not None:
+                self.links.append(element.get("href"))
+                element.set("href", self._site_url(element.get("href")))
+            elif element.tag == "img" and element.get("src") is not None:
+                self.images.append(element.get("src"))
+                element.set("src", self._site_url(element.get("src")))
+                element.set("loading", "lazy")
+                element.set("decoding", "async")
+        first = next(iter(root), None)
+        if first is not None and first.tag == "p" and len(first) == 0 and (first.text or "").strip():
+            self.lead = first.text.strip()
+            if self.extract_lead:
+                root.remove(first)
+
+    def _figures(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag != "p" or len(child) != 1 or (child.text or "").strip():
+                    continue
+                image = child[0]
+                if image.tag != "img" or not image.get("title") or (image.tail or "").strip():
+                    continue
+                figure = etree.Element("figure")
+                caption = image.attrib.pop("title")
+                image.tail = None
+                figure.append(image)
+                etree.SubElement(figure, "figcaption").text = caption
+                parent.remove(child)
+                parent.insert(index, figure)
+
+    def _site_url(self, url: str) -> str:
+        """"/media/a.jpg" -> "/ldld/media/a.jpg" when the site lives under a sub-path."""
+        if url.startswith("/") and not url.startswith("//") and self.base_path != "/":
+            return self.base_path + url[1:]
+        return url
+
+
+class _BodyExtension(Extension):
+    def __init__(self, base_path: str):
+        super().__init__()
+        self.base_path = base_path
+
+    def extendMarkdown(self, md):
+        self.processor = _BodyProcessor(md, self.base_path)
+        md.treeprocessors.register(self.processor, "union_body", 5)
+
+
+class MarkdownRenderer:
+    """One configured Python-Markdown instance, reused across documents (set-up is costly)."""
+
+    def __init__(self, base_path: str = "/"):
+        self._body = _BodyExtension(base_path)
+        self._md = markdown.Markdown(
+            extensions=["tables", "footnotes", "attr_list", "sane_lists", "toc", self._body],
+            extension_configs={"toc": {"slugify": lambda text, sep: slugify(text) or "muc",
+                                       "toc_depth": "2-3"},
+                               "footnotes": {"BACKLINK_TITLE": "Quay lại chú thích %d",
+                                             "SUPERSCRIPT_TEXT": "{}"}},
+            output_format="html",
+        )
+
+    def render(self, text: str, extract_lead: bool = False) -> RenderedMarkdown:
+        """Render one body; with `extract_lead` the first paragraph is returned apart, not in html."""
+        processor = self._body.processor
+        self._md.reset()
+        processor.reset()
+        processor.extract_lead = extract_lead
+        html = sanitize_html(self._md.convert(text))
+        headings = tuple(_flatten(self._md.toc_tokens))
+        return RenderedMarkdown(
+            html=html,
+            lead=processor.lead,
+            toc=headings if len(headings) >= TOC_MIN_HEADINGS else (),
+            links=tuple(processor.links),
+            images=tuple(processor.images),
+            words=len(text.split()),
+        )
+
+
+def _flatten(tokens) -> list[Heading]:
+    out = []
+    for token in tokens:
+        out.append(Heading(token["id"], token["name"], token["level"]))
+        out.extend(_flatten(token.get("children", [])))
+    return out

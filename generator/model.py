@@ -1,0 +1,161 @@
+"""The site model: every index the pages need, built whole from the documents by pure functions."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import SiteConfig
+from generator.documents import Article, Campaign, Page
+from generator.vietnamese import slugify
+
+# How many same-tag neighbours (by date) are scored for "Có thể bạn quan tâm"; bounded so the
+# cost stays linear in the number of articles.
+TAG_WINDOW = 12
+
+
+@dataclass(frozen=True)
+class Taxon:
+    """A tag, author or series: the slug used in URLs, its display name and its articles."""
+
+    slug: str
+    name: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    config: SiteConfig
+    today: dt.date
+    articles: tuple[Article, ...]                 # published, newest first
+    by_key: dict[str, Article]
+    by_category: dict[str, tuple[Article, ...]]   # a parent category includes its children's
+    tags: dict[str, Taxon]
+    authors: dict[str, Taxon]
+    series: dict[str, Taxon]
+    by_campaign: dict[str, tuple[Article, ...]]
+    related: dict[str, tuple[Article, ...]]       # article key -> its resolved `related:` list
+    interesting: dict[str, tuple[Article, ...]]   # article key -> articles sharing tags
+    position: dict[str, int]                      # article key -> index in `articles`
+    pages: tuple[Page, ...]
+    campaigns: tuple[Campaign, ...]
+    media: dict[str, Path] = field(default_factory=dict)
+    extras: dict = field(default_factory=dict)    # indexes added by feature modules (honours, …)
+
+
+def is_published(article: Article, today: dt.date, drafts: bool) -> bool:
+    """Drafts only with --drafts; an article dated after `today` is held back until its day."""
+    return (drafts or not article.draft) and article.date.date() <= today
+
+
+def slug_index(articles) -> dict[str, list[Article]]:
+    """Bare slug -> the articles that carry it (several when categories share a slug)."""
+    index: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        index[article.slug].append(article)
+    return index
+
+
+def resolve_reference(ref: str, by_slug: dict[str, list[Article]], by_key: dict[str, Article]) -> list[Article]:
+    """Articles a `related:`/`article:` reference names: "slug" or "category/slug"."""
+    if "/" in ref:
+        found = by_key.get(ref)
+        return [found] if found else []
+    return list(by_slug.get(ref, []))
+
+
+def build_model(articles, pages, campaigns, config: SiteConfig, today: dt.date, drafts: bool,
+                media: dict[str, Path] | None = None) -> SiteModel:
+    published = sorted((a for a in articles if is_published(a, today, drafts)),
+                       key=lambda a: (a.date, a.key), reverse=True)
+    by_key = {a.key: a for a in published}
+    by_slug = slug_index(published)
+    return SiteModel(
+        config=config,
+        today=today,
+        articles=tuple(published),
+        by_key=by_key,
+        by_category=_by_category(published, config),
+        tags=_taxa(published, lambda a: a.tags),
+        authors=_taxa(published, lambda a: a.authors),
+        series=_taxa(published, lambda a: (a.series,) if a.series else ()),
+        by_campaign=_group(published, lambda a: (a.campaign,) if a.campaign else ()),
+        related={a.key: _related(a, by_slug, by_key) for a in published if a.related},
+        interesting=_interesting(published),
+        position={a.key: i for i, a in enumerate(published)},
+        pages=tuple(sorted(pages, key=lambda p: p.slug)),
+        campaigns=tuple(sorted(campaigns, key=lambda c: c.slug)),
+        media=media or {},
+    )
+
+
+def _group(articles, keys_of) -> dict[str, tuple[Article, ...]]:
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for key in keys_of(article):
+            groups[key].append(article)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+def _by_category(articles, config: SiteConfig) -> dict[str, tuple[Article, ...]]:
+    parents = {c.key: c.parent for c in config.categories}
+    groups: dict[str, list[Article]] = {c.key: [] for c in config.categories}
+    for article in articles:
+        key, seen = article.category, set()
+        while key and key not in seen:   # walk up the parents; a cycle is a config error
+            seen.add(key)
+            groups.setdefault(key, []).append(article)
+            key = parents.get(key)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+def _taxa(articles, names_of) -> dict[str, Taxon]:
+    """Group by slug of a name; the display name is the first spelling met (newest article)."""
+    names: dict[str, str] = {}
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for name in dict.fromkeys(names_of(article)):
+            slug = slugify(name)
+            if not slug:
+                continue
+            names.setdefault(slug, name)
+            if not groups[slug] or groups[slug][-1] is not article:
+                groups[slug].append(article)
+    return {slug: Taxon(slug, names[slug], tuple(groups[slug])) for slug in sorted(groups)}
+
+
+def _related(article: Article, by_slug, by_key) -> tuple[Article, ...]:
+    found: list[Article] = []
+    for ref in article.related:
+        for other in resolve_reference(ref, by_slug, by_key):
+            if other is not article and other not in found:
+                found.append(other)
+    return tuple(found)
+
+
+def _interesting(articles, limit: int = 4) -> dict[str, tuple[Article, ...]]:
+    """Articles sharing most tags with each article, newest first among equals."""
+    by_tag: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:                     # newest first, so each list is by date desc
+        for tag in article.tags:
+            by_tag[slugify(tag)].append(article)
+    where = {id(a): {} for a in articles}
+    for tag, members in by_tag.items():
+        for i, article in enumerate(members):
+            where[id(article)][tag] = i
+    rank = {id(a): i for i, a in enumerate(articles)}
+    result: dict[str, tuple[Article, ...]] = {}
+    for article in articles:
+        scores: dict[int, int] = defaultdict(int)
+        candidates: dict[int, Article] = {}
+        for tag, i in where[id(article)].items():
+            members = by_tag[tag]
+            for other in members[max(0, i - TAG_WINDOW): i + TAG_WINDOW + 1]:
+                if other is not article:
+                    scores[id(other)] += 1
+                    candidates[id(other)] = other
+        best = sorted(candidates, key=lambda k: (-scores[k], rank[k]))[:limit]
+        if best:
+            result[article.key] = tuple(candidates[k] for k in best)
+    return result

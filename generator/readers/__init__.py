@@ -1,0 +1,1 @@
+"""Readers turn source files into typed documents. They never render pages."""

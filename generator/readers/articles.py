@@ -1,0 +1,127 @@
+"""Articles and standalone pages: front matter + Markdown body -> Article / Page."""
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from generator.diagnostics import ContentError, Diagnostic, Diagnostics, ERROR
+from generator.documents import FORMATS, Article, Page
+from generator.markdown_render import MarkdownRenderer
+from generator.readers.fields import Fields
+from generator.readers.frontmatter import decode, key_lines, split
+from generator.sources import SourceFile
+from generator.vietnamese import slugify
+
+ARTICLE_KEYS = {
+    "title", "date", "category", "sapo", "source", "author", "byline", "tags", "image",
+    "image_caption", "related", "campaign", "series", "featured", "format", "video", "updated",
+    "draft", "slug",
+}
+PAGE_KEYS = {"title", "slug", "description", "draft"}
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REFERENCE = re.compile(r"^(?:[a-z0-9-]+/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -> tuple[Article | None, list[Diagnostic]]:
+    """Parse one article file; returns the article (None if unusable) and every problem found."""
+    diags = Diagnostics()
+    try:
+        doc = split(decode(source.data, source.path), source.path)
+    except ContentError as exc:
+        return None, [exc.diagnostic]
+    f = Fields(doc.meta, source.path, doc.lines, diags)
+    f.warn_unknown(ARTICLE_KEYS, "front-matter key")
+
+    title = f.text("title", required=True)
+    date = f.datetime("date", tz, required=True)
+    category = f.text("category", required=True)
+    slug = _slug(f, title)
+    image = _media_path(f, "image")
+    fmt = f.choice("format", FORMATS, "article")
+    video = f.text("video")
+    if fmt == "video" and not video:
+        f.error("format", "a video article needs a 'video:' URL (YouTube link or /media/….mp4)")
+    related = f.text_list("related")
+    for ref in related:
+        if not REFERENCE.match(ref):
+            f.error("related", f"'{ref}' is not an article slug", "write the slug, or category/slug")
+    sapo = f.text("sapo")
+    rendered = markdown.render(doc.body, extract_lead=not sapo)
+
+    if diags.has_errors or date is None:
+        return None, diags.items
+    article = Article(
+        path=source.path,
+        slug=slug,
+        title=title,
+        date=date,
+        category=category,
+        sapo=sapo or rendered.lead,
+        body_html=rendered.html,
+        toc=rendered.toc,
+        source=f.text("source"),
+        authors=f.text_list("author"),
+        byline=f.text("byline"),
+        tags=f.text_list("tags"),
+        image=image,
+        image_caption=f.text("image_caption"),
+        related=related,
+        campaign=f.text("campaign"),
+        series=f.text("series"),
+        featured=f.boolean("featured"),
+        format=fmt,
+        video=video,
+        updated=f.datetime("updated", tz),
+        draft=f.boolean("draft"),
+        links=rendered.links,
+        images=rendered.images,
+        words=rendered.words,
+        key_lines=key_lines(doc),
+    )
+    return (None if diags.has_errors else article), diags.items
+
+
+def read_page(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Page | None, list[Diagnostic]]:
+    diags = Diagnostics()
+    try:
+        doc = split(decode(source.data, source.path), source.path)
+    except ContentError as exc:
+        return None, [exc.diagnostic]
+    f = Fields(doc.meta, source.path, doc.lines, diags)
+    f.warn_unknown(PAGE_KEYS, "front-matter key")
+    title = f.text("title", required=True)
+    default_slug = source.path.rsplit("/", 1)[-1].removesuffix(".md")
+    slug = f.text("slug") or slugify(default_slug)
+    if not SLUG.match(slug):
+        f.error("slug", f"slug '{slug}' may hold only lower-case letters, digits and hyphens")
+    rendered = markdown.render(doc.body)
+    if diags.has_errors or f.boolean("draft"):
+        return None, diags.items
+    return Page(source.path, slug, title, rendered.html, f.text("description") or rendered.lead,
+                rendered.links, rendered.images, key_lines(doc)), diags.items
+
+
+def _slug(f: Fields, title: str) -> str:
+    explicit = f.text("slug")
+    if explicit:
+        if not SLUG.match(explicit):
+            f.error("slug", f"slug '{explicit}' may hold only lower-case letters, digits and hyphens",
+                    f"for example '{slugify(explicit) or 'tin-moi'}'")
+        return explicit
+    slug = slugify(title)
+    if title and not slug:
+        f.error("title", "the title gives an empty slug", "add a 'slug:' line")
+    return slug
+
+
+def _media_path(f: Fields, key: str) -> str:
+    """An image reference: a /media/… path inside the site, or an http(s) URL."""
+    value = f.text(key)
+    if not value:
+        return ""
+    if value.startswith(("http://", "https://")):
+        return value
+    if not value.startswith("/media/") or ".." in value.split("/") or "\\" in value:
+        f.error(key, f"'{key}' must be a path under /media/, not '{value}'", "for example /media/anh/bia.jpg")
+        return ""
+    return value

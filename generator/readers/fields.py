@@ -1,0 +1,150 @@
+"""Typed access to a YAML mapping that reports every bad value with its file and line."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from generator.diagnostics import Diagnostics, did_you_mean
+from generator.yamlread import LineMap
+
+_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
+
+
+class Fields:
+    """Reads keys of one mapping (front matter, a roll entry) into Python values.
+
+    Every getter returns a usable default on a bad value after recording an error, so one pass
+    over a file reports all of its problems.
+    """
+
+    def __init__(self, data: dict, path: str, lines: LineMap, diags: Diagnostics, position: tuple = ()):
+        self.data = data
+        self.path = path
+        self.lines = lines
+        self.diags = diags
+        self.position = position
+
+    def line(self, key: str | None = None) -> int:
+        return self.lines.line(*self.position, *(() if key is None else (key,)))
+
+    def error(self, key: str | None, message: str, hint: str | None = None) -> None:
+        self.diags.error(self.path, self.line(key), message, hint)
+
+    def warn_unknown(self, known: set[str] | dict, what: str = "key") -> None:
+        for key in self.data:
+            if key not in known:
+                self.diags.warning(self.path, self.line(str(key)), f"unknown {what} '{key}' is ignored",
+                                   did_you_mean(str(key), known))
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(key if key in self.data else None, f"'{key}' is required")
+            return default
+        if isinstance(value, (dict, list)):
+            self.error(key, f"'{key}' must be text, not a {'list' if isinstance(value, list) else 'mapping'}")
+            return default
+        if isinstance(value, bool):
+            self.error(key, f"'{key}' must be text, not true/false")
+            return default
+        return str(value).strip()
+
+    def boolean(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not '{value}'")
+            return False
+        return value
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        """A list of texts; a single text is accepted as a list of one."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return (str(value).strip(),) if str(value).strip() else ()
+        if not isinstance(value, list):
+            self.error(key, f"'{key}' must be a list")
+            return ()
+        items = []
+        for item in value:
+            if isinstance(item, (dict, list)) or item is None or isinstance(item, bool):
+                self.error(key, f"every item of '{key}' must be text")
+                continue
+            if str(item).strip():
+                items.append(str(item).strip())
+        return tuple(items)
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(key, default=default)
+        if value not in choices:
+            self.error(key, f"'{key}' must be one of {', '.join(choices)}, not '{value}'",
+                       did_you_mean(value, choices))
+            return default
+        return value
+
+    def number(self, key: str, required: bool = False) -> float | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.error(None, f"'{key}' is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            cleaned = str(value).replace(".", "").replace(" ", "").replace(",", ".") if isinstance(value, str) else None
+            try:
+                return float(cleaned) if cleaned else self._bad_number(key, value)
+            except ValueError:
+                return self._bad_number(key, value)
+        return value
+
+    def _bad_number(self, key: str, value) -> None:
+        self.error(key, f"'{key}' must be a number, not '{value}'", "write digits only, e.g. 120000000")
+        return None
+
+    def datetime(self, key: str, tz: ZoneInfo, required: bool = False) -> dt.datetime | None:
+        """A date or date-time; values without an offset are in the site's time zone."""
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(None, f"'{key}' is required", "for example 2026-11-21 08:30")
+            return None
+        parsed = _to_datetime(value)
+        if parsed is None:
+            self.error(key, f"'{key}' is not a valid date: '{value}'",
+                       "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-11-21 08:30")
+            return None
+        return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed.astimezone(tz)
+
+    def date(self, key: str, required: bool = False) -> dt.date | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(None, f"'{key}' is required", "for example 2026-01-31")
+            return None
+        parsed = _to_datetime(value)
+        if parsed is None:
+            self.error(key, f"'{key}' is not a valid date: '{value}'", "write it as YYYY-MM-DD")
+            return None
+        return parsed.date()
+
+
+def _to_datetime(value) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    match = _VN_DATE.match(text)
+    try:
+        if match:
+            day, month, year, hour, minute = match.groups()
+            return dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None

@@ -1,0 +1,66 @@
+"""The Jinja environment of a theme chain, and template errors as diagnostics."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from generator.diagnostics import Diagnostic, ERROR
+from generator.themes import Theme
+from generator.vietnamese import format_money, format_number
+
+
+def make_environment(theme: Theme, globals_: dict) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme.template_dirs),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    language = globals_.get("site", {}).get("language", "vi")
+    env.filters["number"] = lambda value, decimals=None: format_number(value, decimals, language)
+    env.filters["money"] = lambda value: format_money(value, language)
+    env.globals.update(globals_)
+    return env
+
+
+def compile_all(env: jinja2.Environment, theme: Theme, site_dir: Path) -> list[Diagnostic]:
+    """Compile every template of the chain, used or not, and report syntax errors by file and line."""
+    problems = []
+    for folder in theme.folders:
+        base = folder / "templates"
+        if not base.is_dir():
+            continue
+        for file in sorted(base.rglob("*.html")):
+            try:
+                env.parse(file.read_text(encoding="utf-8"), name=file.name, filename=str(file))
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(Diagnostic(_display(file, site_dir), exc.lineno, ERROR,
+                                           f"template syntax error: {exc.message}"))
+            except UnicodeDecodeError:
+                problems.append(Diagnostic(_display(file, site_dir), None, ERROR, "template is not UTF-8 text"))
+    return problems
+
+
+def render_error(exc: Exception, template: str, url: str, site_dir: Path) -> Diagnostic:
+    """A render-time failure (an undefined variable, a missing include) as a diagnostic."""
+    filename, line = template, None
+    tb = exc.__traceback__
+    while tb is not None:   # the innermost template frame names the file and line
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith(".html"):
+            filename, line = code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        filename, line = exc.filename, exc.lineno
+    shown = _display(Path(filename), site_dir) if "/" in filename else filename
+    return Diagnostic(shown, line, ERROR, f"cannot render {url}: {exc}")
+
+
+def _display(path: Path, site_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(site_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,247 @@
+"""View data for templates: plain dicts of what a theme may show (documented in docs/themes.md).
+
+Templates never see the model. Cards (the short form of an article used in every list) are made
+once per article and shared by every page that lists it.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, quote, urlsplit
+
+from generator import urls
+from generator.config import SiteConfig
+from generator.documents import Article
+from generator.model import SiteModel, Taxon
+from generator.vietnamese import format_date, format_datetime, format_short
+
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+
+
+class Links:
+    """Turns site paths into the hrefs and absolute URLs of this deploy (base path aware)."""
+
+    def __init__(self, config: SiteConfig):
+        self.base_path = config.base_path
+        self.base_url = config.base_url
+
+    def href(self, path: str) -> str:
+        if path.startswith(("http://", "https://", "//", "#", "mailto:", "tel:")):
+            return path
+        return self.base_path + path.lstrip("/")
+
+    def absolute(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.base_url + path.lstrip("/")
+
+
+class Views:
+    """Builds every view dict from one model; memoises the shared parts."""
+
+    def __init__(self, model: SiteModel, strings: dict[str, str]):
+        self.model = model
+        self.config = model.config
+        self.language = model.config.language
+        self.links = Links(model.config)
+        self.ui = strings
+        self._cards: dict[str, dict] = {}
+        self._categories = {c.key: c for c in model.config.categories}
+
+    # ---- shared pieces -------------------------------------------------------------------
+    def site(self) -> dict:
+        """Globals every template receives as `site`."""
+        c, href = self.config, self.links.href
+        top = [cat for cat in c.categories if not cat.parent]
+        return {
+            "title": c.title,
+            "tagline": c.tagline,
+            "description": c.description,
+            "base_url": c.base_url,
+            "base_path": c.base_path,
+            "language": c.language,
+            "home_url": href("/"),
+            "organisation": {k: getattr(c.organisation, k) for k in ("name", "licence", "address", "phone", "fax", "email")},
+            "menu": [{"title": m.title, "url": href(m.url)} for m in c.menu],
+            "categories": [
+                {**self.category_ref(cat.key),
+                 "children": [self.category_ref(ch.key) for ch in c.categories if ch.parent == cat.key]}
+                for cat in top
+            ],
+            "featured": [self.card(a) for a in self.featured()],
+            "latest": [self.card(a) for a in self.model.articles[:6]],
+        }
+
+    def featured(self, limit: int = 6) -> list[Article]:
+        picks = [a for a in self.model.articles if a.featured][:limit]
+        return picks or list(self.model.articles[:limit])
+
+    def category_ref(self, key: str) -> dict:
+        category = self._categories.get(key)
+        return {"key": key, "name": category.name if category else key, "url": self.links.href(urls.category(key)),
+                "description": category.description if category else ""}
+
+    def card(self, article: Article) -> dict:
+        """The short form of an article, shared by every list that shows it."""
+        found = self._cards.get(article.key)
+        if found is None:
+            found = self._cards[article.key] = {
+                "key": article.key,
+                "title": article.title,
+                "url": self.links.href(urls.article(article.category, article.slug)),
+                "date_iso": article.date.isoformat(),
+                "date_short": format_short(article.date, self.language),
+                "date_long": format_datetime(article.date, self.language),
+                "sapo": article.sapo,
+                "source": article.source,
+                "image": self.links.href(article.image) if article.image else None,
+                "image_caption": article.image_caption,
+                "format": article.format,
+                "series": article.series,
+                "category": self.category_ref(article.category),
+            }
+        return found
+
+    def cards(self, articles) -> list[dict]:
+        return [self.card(a) for a in articles]
+
+    def page_meta(self, kind: str, path: str, title: str, description: str = "", image: str = "",
+                  breadcrumb: list | None = None) -> dict:
+        return {
+            "kind": kind,
+            "url": self.links.href(path),
+            "canonical": self.links.absolute(path),
+            "title": title,
+            "description": description or self.config.description,
+            "image": self.links.absolute(image) if image else None,
+            "breadcrumb": breadcrumb or [],
+        }
+
+    def crumb(self, name: str, path: str) -> dict:
+        return {"name": name, "url": self.links.href(path)}
+
+    def pagination(self, base_path_of, number: int, total: int) -> dict | None:
+        if total <= 1:
+            return None
+        return {
+            "current": number,
+            "total": total,
+            "prev": self.links.href(base_path_of(number - 1)) if number > 1 else None,
+            "next": self.links.href(base_path_of(number + 1)) if number < total else None,
+            "pages": [{"number": n, "url": self.links.href(base_path_of(n)), "current": n == number}
+                      for n in range(1, total + 1)],
+        }
+
+    # ---- pages ---------------------------------------------------------------------------
+    def home(self, blocks_per_category: int = 5) -> dict:
+        articles = self.model.articles
+        lead = next((a for a in articles if a.featured), articles[0] if articles else None)
+        rest = [a for a in articles if a is not lead]
+        blocks = []
+        for category in self.config.categories:
+            if category.parent:
+                continue
+            members = [a for a in self.model.by_category.get(category.key, ()) if a is not lead]
+            if members:
+                blocks.append({"category": self.category_ref(category.key),
+                               "articles": self.cards(members[:blocks_per_category])})
+        return {
+            "page": self.page_meta("home", "/", self.config.title),
+            "lead": self.card(lead) if lead else None,
+            "latest": self.cards(rest[:8]),
+            "blocks": blocks,
+        }
+
+    def article(self, article: Article) -> dict:
+        m, href = self.model, self.links.href
+        category = self._categories[article.category]
+        path = urls.article(article.category, article.slug)
+        crumbs = [self.crumb(self.ui.get("home", "Trang chủ"), "/")]
+        if category.parent:
+            crumbs.append(self.crumb(self._categories[category.parent].name, urls.category(category.parent)))
+        crumbs.append(self.crumb(category.name, urls.category(category.key)))
+        position = m.position[article.key]
+        same = [a for a in m.by_category.get(article.category, ()) if a is not article][:5]
+        campaign = next((c for c in m.campaigns if c.slug == article.campaign), None)
+        canonical = self.links.absolute(path)
+        view = {
+            **self.card(article),
+            "body_html": article.body_html,
+            "toc": [{"id": h.id, "title": h.title, "level": h.level} for h in article.toc],
+            "byline": article.byline,
+            "authors": [{"name": n, "url": href(urls.author(n))} for n in article.authors],
+            "tags": [{"name": t, "url": href(urls.tag(t))} for t in article.tags],
+            "series": {"name": article.series, "url": href(urls.series(article.series))} if article.series else None,
+            "related": self.cards(m.related.get(article.key, ())),
+            "video": video_embed(article.video, href),
+            "updated_iso": article.updated.isoformat() if article.updated else None,
+            "updated_long": format_datetime(article.updated, self.language) if article.updated else None,
+            "campaign": {"title": campaign.title, "url": href(urls.campaign(campaign.slug))} if campaign else None,
+            "share": {
+                "url": canonical,
+                "facebook": "https://www.facebook.com/sharer/sharer.php?u=" + quote(canonical, safe=""),
+                "zalo": "https://sp.zalo.me/share_to_zalo?url=" + quote(canonical, safe=""),
+            },
+        }
+        return {
+            "page": self.page_meta("article", path, article.title, article.sapo, article.image, crumbs),
+            "article": view,
+            "same_category": self.cards(same),
+            "newer": self.cards(reversed(m.articles[max(0, position - 3):position])),
+            "older": self.cards(m.articles[position + 1:position + 4]),
+            "interesting": self.cards(m.interesting.get(article.key, ())),
+        }
+
+    def listing(self, kind: str, path_of, title: str, articles, number: int, description: str = "",
+                crumbs: list | None = None) -> dict:
+        per_page = self.config.per_page
+        total = max(1, -(-len(articles) // per_page))
+        chunk = articles[(number - 1) * per_page: number * per_page]
+        heading = title if number == 1 else f"{title} – {self.ui.get('page', 'Trang')} {number}"
+        return {
+            "page": self.page_meta(kind, path_of(number), heading, description,
+                                   breadcrumb=[self.crumb(self.ui.get("home", "Trang chủ"), "/"), *(crumbs or [])]),
+            "listing": {
+                "kind": kind,
+                "title": title,
+                "description": description,
+                "count": len(articles),
+                "articles": self.cards(chunk),
+                "pagination": self.pagination(path_of, number, total),
+            },
+        }
+
+    def taxon_title(self, kind: str, taxon: Taxon) -> str:
+        label = {"tag": "tag", "author": "author", "series": "series"}[kind]
+        return f"{self.ui.get(label, label)}: {taxon.name}" if kind != "series" else taxon.name
+
+    def page(self, page) -> dict:
+        path = urls.page(page.slug)
+        return {
+            "page": self.page_meta("page", path, page.title, page.description,
+                                   breadcrumb=[self.crumb(self.ui.get("home", "Trang chủ"), "/")]),
+            "content": {"title": page.title, "body_html": page.body_html},
+        }
+
+    def not_found(self) -> dict:
+        return {"page": self.page_meta("404", "/404.html", self.ui.get("not_found_title", "Không tìm thấy trang"))}
+
+
+def video_embed(url: str, href) -> dict | None:
+    """A YouTube link becomes a privacy-friendly embed; a file under /media/ a <video>."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+    video_id = None
+    if host in ("youtube.com", "youtube-nocookie.com"):
+        if parts.path.startswith(("/embed/", "/shorts/", "/live/")):
+            video_id = parts.path.split("/")[2]
+        else:
+            video_id = (parse_qs(parts.query).get("v") or [None])[0]
+    elif host == "youtu.be":
+        video_id = parts.path.strip("/")
+    if video_id and _YOUTUBE_ID.match(video_id):
+        return {"kind": "youtube", "src": f"https://www.youtube-nocookie.com/embed/{video_id}", "url": url}
+    if url.startswith("/media/"):
+        return {"kind": "file", "src": href(url), "url": href(url)}
+    return {"kind": "link", "src": url, "url": url}
