@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from generator.pipeline import BuildOptions, BuildReport, build_site
-from generator.vietnamese import format_number
+from generator.progress import Progress, summary_line
 
 COMMANDS = ("build", "serve", "check", "new", "import-honours")
 # Commands added by feature modules: name -> (configure_parser, run)
@@ -33,6 +33,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", type=_date, help="build as if today were YYYY-MM-DD")
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
     parser.add_argument("--quiet", action="store_true", help="print only problems")
+    parser.add_argument("--theme", help="build with this theme instead of site.yaml's (e.g. tinh)")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an internal error")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -51,7 +53,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def options_from(args) -> BuildOptions:
     return BuildOptions(output=args.output, drafts=args.drafts, base_url=args.base_url, today=args.today,
-                        jobs=args.jobs)
+                        jobs=args.jobs, theme=args.theme)
 
 
 def print_report(report: BuildReport, quiet: bool, verb: str = "built") -> None:
@@ -60,8 +62,9 @@ def print_report(report: BuildReport, quiet: bool, verb: str = "built") -> None:
     if quiet:
         return
     if report.ok:
-        print(f"{verb}: {format_number(report.pages)} trang, {format_number(report.files)} tệp, "
-              f"{format_number(round(report.seconds, 1), 1)} s" + (f" -> {report.output}" if report.output else ""))
+        # "built: 12.036 trang, 11.980 không đổi, 57 tệp khác, 0,8 s -> output" (progress.summary_line)
+        print(f"{verb}: {summary_line(report.pages, report.unchanged, report.files, report.seconds)}"
+              + (f" -> {report.output}" if report.output else ""))
     else:
         errors = sum(1 for d in report.diagnostics if d.severity == "error")
         print(f"{errors} lỗi: chưa xuất bản gì; thư mục output cũ được giữ nguyên.", file=sys.stderr)
@@ -73,6 +76,25 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in (*COMMANDS, *EXTRA_COMMANDS, "-h", "--help"):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
+    try:
+        return run(args)
+    except Exception as exc:  # noqa: BLE001 - an editor gets one line, not a traceback
+        if getattr(args, "debug", False):
+            raise
+        print(describe_crash(exc), file=sys.stderr)
+        return 1
+
+
+def describe_crash(exc: Exception) -> str:
+    """One line for an unexpected failure: the file being processed, what went wrong, what to do."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: error: {exc.strerror or exc}; check that the file or folder exists and is writable"
+    where = getattr(exc, "processing", None) or "build"
+    return (f"{where}: error: internal error ({type(exc).__name__}: {exc}); this is a bug in the generator, "
+            "not a mistake in your files: run again with --debug and send the output to the developers")
+
+
+def run(args) -> int:
     if args.command in EXTRA_COMMANDS:
         return EXTRA_COMMANDS[args.command][1](args)
     if not (args.site / "site.yaml").is_file():
@@ -80,12 +102,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         from generator.devserver import serve
-        return serve(args.site, options_from(args), args.host, args.port)
+        return serve(args.site, options_from(args), args.host, args.port, args.quiet)
     check_only = args.command == "check"
     options = options_from(args)
     if check_only:
         options = BuildOptions(**{**options.__dict__, "write": False})
-    report = build_site(args.site, options)
+    progress = Progress(enabled=None if not args.quiet else False)   # a bar only on a terminal, after ~2 s
+    try:
+        report = build_site(args.site, options, progress=progress)
+    finally:
+        progress.close()
     print_report(report, args.quiet, "checked" if check_only else "built")
     return 0 if report.ok else 1
 

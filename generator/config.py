@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator.branding import Branding, parse_branding
 from generator.diagnostics import ContentError, Diagnostics, did_you_mean
 from generator.yamlread import LineMap, load_yaml
 
@@ -27,8 +28,9 @@ KNOWN_KEYS = {
     "menu": "list of {title, url} in the header",
     "categories": "key: name or key: {name, parent, description}",
     "feeds": "{length, full_content} for RSS and Atom feeds",
-    "branding": "logo, colours, favicon, head_html, footer_links",
+    "branding": "logo, brand_colour, accent_colour, favicon, head_html, footer_links, member_links",
     "permalinks": "URL patterns overriding the defaults",
+    "new": "defaults for `build.py new`: {author} written into new articles",
 }
 ORGANISATION_KEYS = ("name", "licence", "address", "phone", "fax", "email")
 
@@ -77,7 +79,7 @@ class SiteConfig:
     menu: tuple[MenuItem, ...] = ()
     categories: tuple[Category, ...] = ()
     feeds: FeedSettings = field(default_factory=FeedSettings)
-    branding: dict = field(default_factory=dict)
+    branding: Branding = field(default_factory=Branding)
     lines: LineMap = field(default_factory=LineMap, compare=False, repr=False)
 
     @property
@@ -107,10 +109,12 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig
         diags.error(CONFIG_FILE, None, f"no {CONFIG_FILE} in {site_dir}",
                     "run the command in a site folder or pass --site DIR")
         raise ConfigError(diags)
+    from generator.readers.frontmatter import decode
+
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        diags.error(CONFIG_FILE, None, "file is not UTF-8 text", "save it as UTF-8")
+        text = decode(path.read_bytes(), CONFIG_FILE)
+    except ContentError as exc:     # not UTF-8 (the message names the likely encoding), NUL bytes
+        diags.extend([exc.diagnostic])
         raise ConfigError(diags)
     config, diags = parse_config(text, base_url)
     if diags.has_errors:
@@ -178,7 +182,7 @@ def parse_config(text: str, base_url_override: str | None = None) -> tuple[SiteC
         menu=_menu(raw.get("menu"), err),
         categories=_categories(raw.get("categories"), err),
         feeds=_feeds(raw.get("feeds"), err),
-        branding=raw.get("branding") if isinstance(raw.get("branding"), dict) else {},
+        branding=parse_branding(raw.get("branding"), diags, lines),
         lines=lines,
     )
     return config, diags

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -71,3 +72,20 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if not close:
         close = [c for c in choices if c.startswith(word) or word.startswith(c)][:1]
     return f"did you mean '{close[0]}'?" if close else None
+
+
+@contextmanager
+def working_on(what: str):
+    """Tag an unexpected exception with the file (or stage) being processed, for a one-line report.
+
+    Only the innermost tag is kept: it names the most precise place.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if not getattr(exc, "processing", None):
+            try:
+                exc.processing = what
+            except AttributeError:    # exceptions with __slots__ cannot be tagged
+                pass
+        raise

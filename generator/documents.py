@@ -33,6 +33,7 @@ class Article:
     video: str = ""
     updated: dt.datetime | None = None
     draft: bool = False
+    feed_id: str = ""               # `id:` front matter: pins the feed GUID (see generator/feeds.py)
     links: tuple[str, ...] = ()    # hrefs in the body, for link checks
     images: tuple[str, ...] = ()   # img srcs in the body, for media checks
     words: int = 0

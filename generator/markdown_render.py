@@ -58,7 +58,10 @@ class _BodyProcessor(Treeprocessor):
                 element.set("loading", "lazy")
                 element.set("decoding", "async")
         first = next(iter(root), None)
-        if first is not None and first.tag == "p" and len(first) == 0 and (first.text or "").strip():
+        # A raw-HTML block (a <div>, an HTML comment) is a placeholder paragraph wrapped in STX/ETX
+        # at this stage: it is no lead, and its control characters must not reach feeds or <meta>.
+        if (first is not None and first.tag == "p" and len(first) == 0 and (first.text or "").strip()
+                and markdown.util.STX not in first.text):
             self.lead = first.text.strip()
             if self.extract_lead:
                 root.remove(first)

@@ -1,12 +1,22 @@
-"""The only writer: builds a complete new output folder beside the old one, then swaps it in.
+"""The only writer. Nothing in the published folder changes until a build has succeeded.
 
-A failed build never touches the published folder; a successful one replaces it whole.
+A build stages what it writes in a folder beside the target, then publishes it one of two ways:
+
+- *move*: the staged files (only the changed ones) replace their namesakes one by one and files no
+  longer produced are deleted. Used by incremental builds whose finish steps did not run.
+- *swap*: the staged folder is a complete tree (unchanged files hard-linked from the published
+  folder, so nothing is copied) and replaces the published folder in one rename. Used for a first
+  or full build, and whenever a finish step (the search index) must see every page.
+
+`Manifest` records what the published folder holds (a fingerprint, the bytes' sha256, size and
+mtime per file), so the next build can tell unchanged files from changed ones and notice files
+changed or deleted by hand (those are simply written again).
 """
 from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -16,8 +26,42 @@ class OutputFile:
     data: bytes
 
 
-class StagedOutput:
-    """A temporary folder next to `target` that becomes `target` on `publish()`."""
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One published file as the last successful build left it."""
+
+    fingerprint: str | None   # what it was made from (page fingerprint, bytes digest, copy stamp)
+    sha256: str | None        # of its bytes, when the build had them in hand
+    size: int
+    mtime_ns: int
+    origin: str               # "page", "file", "copy" or "finish:<feature name>"
+
+
+@dataclass
+class Manifest:
+    """What the last successful build published into `output`."""
+
+    output: str
+    entries: dict[str, Entry] = field(default_factory=dict)
+    finish_keys: dict[str, str] = field(default_factory=dict)   # feature -> digest of its inputs
+    inputs_key: str | None = None                               # see state.quick_inputs_key
+
+    def damaged(self, folder: Path) -> set[str]:
+        """Files changed or deleted by hand since they were published (size or mtime differ)."""
+        damaged = set()
+        for path, entry in self.entries.items():
+            try:
+                status = os.stat(os.path.join(folder, path))
+            except OSError:
+                damaged.add(path)
+                continue
+            if status.st_size != entry.size or status.st_mtime_ns != entry.mtime_ns:
+                damaged.add(path)
+        return damaged
+
+
+class Staging:
+    """A private folder next to `target` that collects this build's new and changed files."""
 
     def __init__(self, target: Path):
         self.target = target.resolve()
@@ -26,38 +70,70 @@ class StagedOutput:
         if self.folder.exists():
             shutil.rmtree(self.folder)
         self.folder.mkdir()
-        self.written: set[str] = set()
+        self.staged: set[str] = set()      # written or linked here by this build
+        self._dirs: set[str] = {""}
 
-    def write(self, file: OutputFile) -> None:
-        if file.path in self.written:
-            raise ValueError(f"two pages write {file.path}")
-        destination = self._inside(file.path)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(file.data)
-        self.written.add(file.path)
+    def path(self, rel: str) -> Path:
+        """The staged location of `rel`, with its folder made; refuses paths leaving the folder."""
+        if rel.startswith("/") or "\\" in rel or ".." in rel.split("/") or not rel:
+            raise ValueError(f"refusing to write outside the output folder: {rel}")
+        parent = rel.rpartition("/")[0]
+        if parent not in self._dirs:
+            os.makedirs(os.path.join(self.folder, parent), exist_ok=True)
+            self._dirs.add(parent)
+        return self.folder / rel
 
-    def copy_tree(self, source: Path, prefix: str) -> None:
-        """Copy (hard-link where possible) a folder of static files under `prefix`."""
-        for file in sorted(source.rglob("*")):
-            rel = file.relative_to(source)
-            if not file.is_file() or any(p.startswith(".") for p in rel.parts):
-                continue
-            self.copy_file(file, f"{prefix}/{rel.as_posix()}" if prefix else rel.as_posix())
+    def write(self, rel: str, data: bytes) -> None:
+        with open(self.path(rel), "wb") as stream:
+            stream.write(data)
+        self.staged.add(rel)
 
     def copy_file(self, source: Path, rel: str) -> None:
-        destination = self._inside(rel)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if destination.exists():
-            destination.unlink()
+        """Hard-link (or copy) a source file, e.g. an image, into the staged tree."""
+        destination = self.path(rel)
+        if os.path.lexists(destination):
+            os.unlink(destination)
         try:
             os.link(source, destination)
         except OSError:
             shutil.copyfile(source, destination)
-        self.written.add(rel)
+        self.staged.add(rel)
 
-    def publish(self) -> None:
-        """Swap the finished folder in place of the target."""
+    def mirror(self, paths) -> None:
+        """Hard-link published files that this build did not stage, to make the tree complete."""
+        for rel in paths:
+            if rel in self.staged:
+                continue
+            destination = self.path(rel)
+            try:
+                os.link(self.target / rel, destination)
+            except OSError:
+                shutil.copy2(self.target / rel, destination)
+
+    def publish_moves(self, deleted) -> None:
+        """Move each staged file into place, then delete the files no longer produced."""
+        for rel in sorted(self.staged):
+            destination = self.target / rel
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if destination.is_dir() and not destination.is_symlink():
+                shutil.rmtree(destination)
+            os.replace(self.folder / rel, destination)
+        for rel in sorted(deleted):
+            target = self.target / rel
+            try:
+                target.unlink()
+            except FileNotFoundError:
+                continue
+            except IsADirectoryError:
+                shutil.rmtree(target, ignore_errors=True)
+            _prune_empty(target.parent, self.target)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def publish_swap(self) -> None:
+        """Swap the complete staged tree in place of the target."""
         old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
         if self.target.exists():
             os.replace(self.target, old)
         os.replace(self.folder, self.target)
@@ -67,8 +143,22 @@ class StagedOutput:
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _inside(self, rel: str) -> Path:
-        destination = (self.folder / rel).resolve()
-        if not destination.is_relative_to(self.folder.resolve()):
-            raise ValueError(f"refusing to write outside the output folder: {rel}")
-        return destination
+
+def _prune_empty(folder: Path, root: Path) -> None:
+    """Remove folders a deletion left empty, up to (not including) the output folder."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def static_files(folder: Path) -> list[tuple[Path, str]]:
+    """(file, path relative to `folder`) of a theme's static folder; hidden files are left out."""
+    found = []
+    for file in sorted(folder.rglob("*")):
+        rel = file.relative_to(folder)
+        if file.is_file() and not any(part.startswith(".") for part in rel.parts):
+            found.append((file, rel.as_posix()))
+    return found

@@ -8,20 +8,30 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
+from generator.branding import check_branding_files
 from generator.config import ConfigError, SiteConfig, load_config
-from generator.diagnostics import ContentError, Diagnostic, Diagnostics
+from generator.diagnostics import ContentError, Diagnostic, Diagnostics, working_on
 from generator.features import load_features
-from generator.markdown_render import MarkdownRenderer
+from generator.image_variants import ImageReport, produce_variants, survey_images, variant_files
+from generator.images import ImageCatalog, PictureRewriter
+from generator.linkcheck import check_site_links
+from generator.cache import code_version
+from generator.fingerprint import Fingerprinter, digest_text, globals_digest
+from generator.fragments import memoize_pure_templates
+from generator.incremental import OutputSession, entries_digest, finish_key
 from generator.model import SiteModel, build_model
-from generator.output import OutputFile, StagedOutput
-from generator.readers.articles import read_article, read_page
-from generator.readers.campaigns import read_campaign
-from generator.render import render_jobs
+from generator.output import OutputFile, static_files
+from generator.parallel import worker_count
+from generator.progress import Progress
+from generator.reading import READER_KINDS, read_sources
 from generator.routes import plan_pages
-from generator.sources import discover, list_media
+from generator.state import BuildState, inputs_stamp, now_ns
+from generator.sitemap import site_files
+from generator.sources import discover, list_media, outside_links
 from generator.templates import compile_all, make_environment
-from generator.themes import Theme, load_theme
+from generator.themes import BUNDLED_THEMES, Theme, load_theme
 from generator.validate import check_documents
 from generator.views import Views
 
@@ -34,6 +44,7 @@ class BuildOptions:
     today: dt.date | None = None     # default: today in the site's time zone
     write: bool = True               # False for `check`
     jobs: int = 1
+    theme: str | None = None         # overrides site.yaml's `theme:` (--theme)
 
 
 @dataclass
@@ -52,6 +63,7 @@ class BuildContext:
     today: dt.date
     media: dict[str, Path]
     theme: Theme | None = None
+    images: ImageCatalog = field(default_factory=ImageCatalog)
 
 
 @dataclass
@@ -61,36 +73,64 @@ class BuildReport:
     files: int = 0
     seconds: float = 0.0
     output: Path | None = None
+    images: ImageReport | None = None
+    unchanged: int = 0       # pages neither rendered nor written: their fingerprint did not change
+    changed: tuple[str, ...] = ()   # output paths this build wrote or deleted (for reloading only those)
+    deferred: Callable[[], list[Diagnostic]] | None = None   # finish steps left for later (serve)
 
     @property
     def ok(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
-def build_site(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
-    started = time.perf_counter()
+def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: BuildState | None = None,
+               progress: Progress | None = None) -> BuildReport:
+    """Build a site; `state` (kept by `serve`) holds caches warm between builds."""
+    started, started_ns = time.perf_counter(), now_ns()
     site_dir = site_dir.resolve()
     diags = Diagnostics()
     features = load_features()
 
     try:
-        config, config_diags = load_config(site_dir, options.base_url)
+        with working_on("site.yaml"):
+            config, config_diags = load_config(site_dir, options.base_url)
         diags.extend(config_diags.items)
     except ConfigError as exc:
         return BuildReport(exc.diagnostics.sorted())
     ctx = BuildContext(site_dir, config, options, options.today or dt.datetime.now(config.tz).date(),
                        list_media(site_dir))
+    output = (options.output or site_dir / "output").resolve()
+    state = state or BuildState(site_dir)
+    state.started_ns = started_ns
+    progress = progress or Progress(enabled=False)
+    stamp = None
+    if options.write:    # nothing changed since the last build into this folder: stop here
+        stamp = inputs_stamp([site_dir / "site.yaml", site_dir / "content", site_dir / "themes", BUNDLED_THEMES],
+                             (code_version(), str(output), options.drafts, options.base_url, options.theme,
+                              ctx.today.isoformat()), started_ns)
+        manifest = state.manifest(output)
+        if stamp and manifest and manifest.inputs_key == stamp and output.is_dir() and not manifest.damaged(output):
+            pages = sum(1 for e in manifest.entries.values() if e.origin == "page")
+            files = sum(1 for e in manifest.entries.values() if e.origin == "file")
+            return BuildReport(list(state.last_diagnostics.get(str(output), [])), pages=pages, files=files,
+                               seconds=time.perf_counter() - started, output=output, unchanged=pages)
     try:
-        ctx.theme = load_theme(config.theme, site_dir, config.language)
+        ctx.theme = load_theme(options.theme or config.theme, site_dir, config.language,
+                               None if options.theme else config.lines.line("theme"))
     except ContentError as exc:
         diags.extend([exc.diagnostic])
 
-    docs = read_documents(site_dir, ctx, features, diags)
+    docs = read_documents(site_dir, ctx, features, diags, state, progress)
+    diags.extend(outside_links(site_dir))
     diags.extend(check_documents(docs.articles, docs.pages, docs.campaigns, config, set(ctx.media),
                                  ctx.today, options.drafts))
     for feature in features:
         if hasattr(feature, "check"):
             diags.extend(feature.check(docs, ctx))
+
+    diags.extend(check_branding_files(config.branding, set(ctx.media), config.lines))
+    ctx.images, image_problems = survey_images(site_dir, ctx.media)
+    diags.extend(image_problems)
 
     env = None
     if ctx.theme is not None:
@@ -98,52 +138,86 @@ def build_site(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildR
         diags.extend(compile_all(env, ctx.theme, site_dir))
     if diags.has_errors or env is None:
         return BuildReport(diags.sorted(), seconds=time.perf_counter() - started)
+    # Variants are made once the sources are known to be good (a damaged file shows only now).
+    image_report, variant_problems = produce_variants(ctx.images, site_dir, options.jobs)
+    diags.extend(variant_problems)
+    if diags.has_errors:
+        return BuildReport(diags.sorted(), seconds=time.perf_counter() - started, images=image_report)
 
     model = assemble_model(docs, ctx, features)
-    views = Views(model, ctx.theme.strings)
+    views = Views(model, ctx.theme.strings, ctx.images)
     jobs = plan_pages(views, [f.plan for f in features if hasattr(f, "plan")])
     env.globals.update({"site": views.site(), "ui": ctx.theme.strings,
-                        "asset": lambda path: views.links.href("/static/" + path)})
-    files, render_diags = render_jobs(env, jobs, site_dir)
-    diags.extend(render_diags)
-    for feature in features:
-        if hasattr(feature, "files"):
-            files.extend(feature.files(views))
-    if diags.has_errors:
-        return BuildReport(diags.sorted(), seconds=time.perf_counter() - started)
-    if not options.write:
-        return BuildReport(diags.sorted(), pages=len(jobs), files=len(files),
-                           seconds=time.perf_counter() - started)
-
-    output = (options.output or site_dir / "output").resolve()
-    diags.extend(write_output(output, files, ctx, model, features))
+                        "asset": lambda path: views.links.href("/static/" + path),
+                        "theme": ctx.theme.view(views.links.href)})
+    memoize_pure_templates(env)        # cards, sidebar, footer: rendered once per build (fragments.py)
+    # Only pages whose fingerprint changed since the last build into `output` are rendered.
+    session = OutputSession(output if options.write else None, state.manifest(output) if options.write else None)
+    try:
+        shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
+        fingerprinter = Fingerprinter(shared)
+        fingerprints = [fingerprinter.page(job.url, job.template, job.context) for job in jobs]
+        diags.extend(session.render_pages(env, jobs, fingerprints, site_dir,
+                                          PictureRewriter(ctx.images, views.links.href).rewrite,
+                                          worker_count(options.jobs), progress.stage("Dựng trang", len(jobs))))
+        files: list[OutputFile] = []
+        for feature in features:
+            if hasattr(feature, "files"):
+                files.extend(feature.files(views))
+        files.extend(site_files(jobs, views))      # sitemap.xml and robots.txt
+        diags.extend(check_site_links(docs, jobs, files, ctx))
+        if diags.has_errors or not options.write:
+            session.discard()
+            return BuildReport(diags.sorted(), pages=len(jobs) if not diags.has_errors else 0,
+                               files=len(files) if not diags.has_errors else 0,
+                               seconds=time.perf_counter() - started, images=image_report)
+        diags.extend(write_output(session, files, ctx, model, features, state.inputs_digest, state.defer_finish))
+    except BaseException:
+        session.discard()
+        state.forget(output)     # the folder may be half-published: the next build writes it whole
+        raise
+    deferred = None
+    if not diags.has_errors:
+        state.remember(output, session.manifest(None if session.deferred else stamp),
+                       [d for d in diags.sorted() if d.severity != "error"])
+        if session.deferred:
+            deferred = lambda steps=session.deferred: state.finish_later(output, steps, stamp)   # noqa: E731
     return BuildReport(diags.sorted(), pages=len(jobs), files=len(files),
-                       seconds=time.perf_counter() - started, output=output)
+                       seconds=time.perf_counter() - started, output=output, images=image_report,
+                       unchanged=session.unchanged, changed=tuple(session.changed), deferred=deferred)
 
 
-def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnostics) -> Documents:
-    """Parse every source file; each file's problems are collected, none stops the others."""
-    markdown = MarkdownRenderer(ctx.config.base_path)
+def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnostics,
+                   state: BuildState | None = None, progress: Progress | None = None) -> Documents:
+    """Parse every source file; each file's problems are collected, none stops the others.
+
+    Articles, pages and campaigns come from the document cache when their bytes are unchanged,
+    and are parsed on every core otherwise (see reading.py)."""
     owned = {kind: f for f in features for kind in getattr(f, "kinds", ())}
     docs = Documents()
-    for source in discover(site_dir):
-        if source.kind == "article":
-            doc, problems = read_article(source, ctx.config.tz, markdown)
-            target = docs.articles
-        elif source.kind == "page":
-            doc, problems = read_page(source, markdown)
-            target = docs.pages
-        elif source.kind == "campaign":
-            doc, problems = read_campaign(source, markdown)
-            target = docs.campaigns
-        elif source.kind in owned:
-            doc, problems = owned[source.kind].read(source, ctx)
-            target = docs.other.setdefault(source.kind, [])
-        else:
-            continue
-        diags.extend(problems)
-        if doc is not None:
-            target.append(doc)
+    state = state or BuildState(site_dir, persist=False)
+    sources = discover(site_dir, state.load_source)
+    state.keep_sources({source.path for source in sources})
+    cache = state.document_cache(ctx.config.base_path, ctx.config.tz.key)
+    advance = progress.stage("Đọc bài", len(sources)) if progress else None
+    parsed = read_sources(sources, ctx.config.tz, ctx.config.base_path, cache, worker_count(ctx.options.jobs), advance)
+    state.save_documents()
+    state.inputs_digest = digest_text(code_version(), repr(ctx.config), ctx.today.isoformat(), repr(ctx.options),
+                                      *(f"{s.kind}:{s.path}:{s.digest}" for s in sources))
+    targets = {"article": docs.articles, "page": docs.pages, "campaign": docs.campaigns}
+    for source in sources:
+        with working_on(source.path):
+            if source.kind in READER_KINDS:
+                doc, problems = parsed[source.path]
+                target = targets[source.kind]
+            elif source.kind in owned:
+                doc, problems = owned[source.kind].read(source, ctx)
+                target = docs.other.setdefault(source.kind, [])
+            else:
+                continue
+            diags.extend(problems)
+            if doc is not None:
+                target.append(doc)
     return docs
 
 
@@ -156,25 +230,16 @@ def assemble_model(docs: Documents, ctx: BuildContext, features) -> SiteModel:
     return model
 
 
-def write_output(output: Path, files: list[OutputFile], ctx: BuildContext, model: SiteModel, features) -> list[Diagnostic]:
-    """Stage every file, let features finish (search index), then swap the folder in."""
-    staged = StagedOutput(output)
-    try:
-        for file in files:
-            staged.write(file)
-        for folder in ctx.theme.static_dirs:
-            staged.copy_tree(folder, "static")
-        for url, path in ctx.media.items():
-            staged.copy_file(path, url.lstrip("/"))
-        problems: list[Diagnostic] = []
-        for feature in features:
-            if hasattr(feature, "finish"):
-                problems.extend(feature.finish(staged.folder, model, ctx))
-        if any(p.severity == "error" for p in problems):
-            staged.discard()
-            return problems
-        staged.publish()
-        return problems
-    except BaseException:
-        staged.discard()
-        raise
+def write_output(session: OutputSession, files: list[OutputFile], ctx: BuildContext, model: SiteModel, features,
+                 inputs_digest: str, defer: bool = False) -> list[Diagnostic]:
+    """Stage the changed files, let features finish (search index) when their inputs changed,
+    then publish (see output.py: nothing changes in the folder unless this succeeds)."""
+    session.stage_files(files)
+    copies = [(file, "static/" + rel) for folder in ctx.theme.static_dirs for file, rel in static_files(folder)]
+    copies += [(path, url.lstrip("/")) for url, path in ctx.media.items()]
+    copies += list(variant_files(ctx.images, ctx.site_dir))
+    session.stage_copies(copies)
+    produced = entries_digest(session)
+    steps = [(f.name, finish_key(f, inputs_digest, produced, model, ctx),
+              lambda folder, f=f: f.finish(folder, model, ctx)) for f in features if hasattr(f, "finish")]
+    return session.finish_and_publish(steps, defer)

@@ -12,12 +12,19 @@ from generator.vietnamese import format_money, format_number
 
 def make_environment(theme: Theme, globals_: dict) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme.template_dirs),
+        # A template name is looked up child first; "congdoan/base.html" names one theme's own
+        # file, so a child may extend or include the very template it overrides.
+        loader=jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader(theme.template_dirs),
+            jinja2.PrefixLoader({name: jinja2.FileSystemLoader(folder)
+                                 for name, folder in theme.named_template_dirs.items()}),
+        ]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,     # one environment per build: no stat() of the file at every include
     )
     language = globals_.get("site", {}).get("language", "vi")
     env.filters["number"] = lambda value, decimals=None: format_number(value, decimals, language)

@@ -1,14 +1,23 @@
-"""Theme lookup (a site's own themes/ first, then the bundled ones), inheritance and UI strings."""
+"""Theme lookup (a site's own themes/ first, then the bundled ones), inheritance and UI strings.
+
+A theme is a folder with an optional `theme.yaml` (name, description, parent, stylesheets,
+settings, strings), `templates/` and `static/`. A child names its `parent`; the chain is resolved
+child first. Templates and static files of a child hide the parent's of the same name; UI strings
+and settings are merged key by key; stylesheets are added after the parent's.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import ContentError, Diagnostic, ERROR, did_you_mean
-from generator.yamlread import load_yaml
+from generator.yamlread import LineMap, load_yaml
 
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 THEME_FILE = "theme.yaml"
+THEME_KEYS = ("name", "description", "parent", "stylesheets", "settings", "strings")
+THEME_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -18,6 +27,9 @@ class Theme:
     name: str
     folders: tuple[Path, ...]        # child first, root parent last
     strings: dict[str, str]          # UI strings for the site's language, child overriding parent
+    names: tuple[str, ...] = ()      # theme names along the chain, child first
+    stylesheets: tuple[str, ...] = ()  # extra CSS under static/, root parent's first
+    settings: dict = field(default_factory=dict)  # free theme settings, child overriding parent
 
     @property
     def template_dirs(self) -> list[str]:
@@ -28,62 +40,134 @@ class Theme:
         """Parent first, so a child's file of the same name is copied last and wins."""
         return [folder / "static" for folder in reversed(self.folders) if (folder / "static").is_dir()]
 
+    def view(self, href) -> dict:
+        """What templates receive as `theme` (see docs/themes.md)."""
+        return {"name": self.name, "chain": list(self.names),
+                "stylesheets": [href("/static/" + sheet.lstrip("/")) for sheet in self.stylesheets],
+                "settings": self.settings}
+
+    @property
+    def named_template_dirs(self) -> dict[str, str]:
+        """Theme name -> its own templates folder, so "congdoan/base.html" reaches one theme's file.
+
+        Where a site's theme shadows a bundled one of the same name, the name reaches the deeper
+        one: only a child refers to an ancestor by name.
+        """
+        found: dict[str, str] = {}
+        for name, folder in zip(self.names, self.folders):
+            if (folder / "templates").is_dir():
+                found[name] = str(folder / "templates")
+        return found
+
+
+def theme_bases(site_dir: Path) -> tuple[Path, Path]:
+    return site_dir / "themes", BUNDLED_THEMES
+
+
+def _is_theme(folder: Path) -> bool:
+    return (folder / THEME_FILE).is_file() or (folder / "templates").is_dir()
+
 
 def find_theme_folder(name: str, site_dir: Path) -> Path | None:
-    for base in (site_dir / "themes", BUNDLED_THEMES):
-        if (base / name / THEME_FILE).is_file() or (base / name / "templates").is_dir():
-            return base / name
-    return None
+    return next((base / name for base in theme_bases(site_dir) if _is_theme(base / name)), None)
 
 
 def available_themes(site_dir: Path) -> list[str]:
     names = set()
-    for base in (site_dir / "themes", BUNDLED_THEMES):
+    for base in theme_bases(site_dir):
         if base.is_dir():
-            names.update(p.name for p in base.iterdir() if p.is_dir())
+            names.update(p.name for p in base.iterdir() if p.is_dir() and _is_theme(p))
     return sorted(names)
 
 
-def load_theme(name: str, site_dir: Path, language: str) -> Theme:
-    """Resolve `name` and its parents; a missing theme or parent, or a cycle, is a ContentError."""
+def load_theme(name: str, site_dir: Path, language: str, line: int | None = None) -> Theme:
+    """Resolve `name` and its parents; a missing theme or parent, or a cycle, is a ContentError.
+
+    `line` is the line of `theme:` in site.yaml, for the message when `name` itself is missing.
+    """
     folders: list[Path] = []
+    names: list[str] = []
     specs: list[dict] = []
-    current, referrer = name, ("site.yaml", None)
+    current, referrer, child = name, ("site.yaml", line), None
     while current:
-        folder = find_theme_folder(current, site_dir)
-        if folder is None:
-            raise ContentError(Diagnostic(referrer[0], referrer[1], ERROR, f"theme '{current}' not found",
+        if not THEME_NAME.match(current):
+            # A name is one folder: "../../x" or "/etc" must never lead the build out of the site.
+            raise ContentError(Diagnostic(referrer[0], referrer[1], ERROR,
+                                          f"theme name '{current}' must be a folder name, without '/' or '..'",
+                                          did_you_mean(current, available_themes(site_dir))))
+        candidates = [base / current for base in theme_bases(site_dir) if _is_theme(base / current)]
+        fresh = [c for c in candidates if c.resolve() not in {f.resolve() for f in folders}]
+        if not fresh and candidates:
+            chain = " -> ".join([*names, current])
+            raise ContentError(Diagnostic(referrer[0], referrer[1], ERROR,
+                                          f"theme parents form a cycle: {chain}",
+                                          f"remove 'parent:' from one of {', '.join(dict.fromkeys(names))}"))
+        if not fresh:
+            what = f"parent theme '{current}' of '{child}'" if child else f"theme '{current}'"
+            raise ContentError(Diagnostic(referrer[0], referrer[1], ERROR, f"{what} not found",
                                           did_you_mean(current, available_themes(site_dir))
-                                          or f"themes are folders in {site_dir / 'themes'} or {BUNDLED_THEMES}"))
-        if folder in folders:
-            chain = " -> ".join(f.name for f in folders + [folder])
-            raise ContentError(Diagnostic(referrer[0], referrer[1], ERROR, f"theme parents form a cycle: {chain}"))
-        spec = _read_spec(folder, site_dir)
+                                          or f"themes are folders in {_display(site_dir / 'themes', site_dir)}/ "
+                                             f"or {BUNDLED_THEMES}"))
+        folder = fresh[0]
+        spec, lines, shown = _read_spec(folder, site_dir)
         folders.append(folder)
+        names.append(current)
         specs.append(spec)
         parent = spec.get("parent")
-        referrer = (_display(folder / THEME_FILE, site_dir), 1)
-        current = str(parent) if parent else None
+        if parent is not None and (not isinstance(parent, str) or not parent.strip()):
+            raise ContentError(Diagnostic(shown, lines.line("parent"), ERROR,
+                                          "'parent' must be the name of another theme, e.g. congdoan"))
+        referrer, child = (shown, lines.line("parent")), current
+        current = parent.strip() if parent else None
+    return Theme(name, tuple(folders), _merged_strings(specs, language), tuple(names),
+                 _stylesheets(specs), _merged_settings(specs))
+
+
+def _merged_strings(specs: list[dict], language: str) -> dict[str, str]:
     strings: dict[str, str] = {}
     for spec in reversed(specs):       # root first, children override
-        table = (spec.get("strings") or {})
+        table = spec.get("strings") or {}
         strings.update(table.get("vi") or {})
         if language != "vi":
             strings.update(table.get(language) or {})
-    return Theme(name, tuple(folders), strings)
+    return strings
 
 
-def _read_spec(folder: Path, site_dir: Path) -> dict:
+def _merged_settings(specs: list[dict]) -> dict:
+    settings: dict = {}
+    for spec in reversed(specs):
+        settings.update(spec.get("settings") or {})
+    return settings
+
+
+def _stylesheets(specs: list[dict]) -> tuple[str, ...]:
+    sheets: list[str] = []
+    for spec in reversed(specs):
+        for sheet in spec.get("stylesheets") or ():
+            if str(sheet) not in sheets:
+                sheets.append(str(sheet))
+    return tuple(sheets)
+
+
+def _read_spec(folder: Path, site_dir: Path) -> tuple[dict, LineMap, str]:
     path = folder / THEME_FILE
-    if not path.is_file():
-        return {}
     shown = _display(path, site_dir)
-    data, _ = load_yaml(path.read_text(encoding="utf-8-sig"), shown)
+    if not path.is_file():
+        return {}, LineMap(), shown
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ContentError(Diagnostic(shown, None, ERROR, "theme.yaml is not UTF-8 text", "save it as UTF-8")) from None
+    data, lines = load_yaml(text, shown)
     if data is None:
-        return {}
+        return {}, lines, shown
     if not isinstance(data, dict):
         raise ContentError(Diagnostic(shown, 1, ERROR, "theme.yaml must be a mapping (name, parent, strings)"))
-    return data
+    for key, kind in (("strings", dict), ("settings", dict), ("stylesheets", list)):
+        if data.get(key) is not None and not isinstance(data[key], kind):
+            raise ContentError(Diagnostic(shown, lines.line(key), ERROR,
+                                          f"'{key}' in theme.yaml must be a {'mapping' if kind is dict else 'list'}"))
+    return data, lines, shown
 
 
 def _display(path: Path, site_dir: Path) -> str:

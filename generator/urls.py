@@ -53,6 +53,60 @@ def campaign(slug: str, number: int = 1) -> str:
     return paged(f"/{CAMPAIGN_ROOT}/{slug}/", number)
 
 
+# Honour rolls: a roll's entries can be browsed by these facets without JavaScript.
+HONOUR_FACETS = {"unit": "don-vi", "locality": "dia-phuong", "award": "danh-hieu"}
+
+
+def honours() -> str:
+    return f"/{HONOUR_ROOT}/"
+
+
+def honour_roll(slug: str, number: int = 1) -> str:
+    return paged(f"/{HONOUR_ROOT}/{slug}/", number)
+
+
+def honour_facets(slug: str, facet: str) -> str:
+    return f"/{HONOUR_ROOT}/{slug}/{HONOUR_FACETS[facet]}/"
+
+
+def honour_facet(slug: str, facet: str, value_slug: str, number: int = 1) -> str:
+    return paged(f"/{HONOUR_ROOT}/{slug}/{HONOUR_FACETS[facet]}/{value_slug}/", number)
+
+
+def honour_data(slug: str) -> str:
+    """The roll's entries as JSON, for live filtering across every page of a long roll."""
+    return f"/{HONOUR_ROOT}/{slug}/danh-sach.json"
+
+
+def units() -> str:
+    return f"/{UNIT_ROOT}/"
+
+
+def unit(slug: str) -> str:
+    return f"/{UNIT_ROOT}/{slug}/"
+
+
+def search() -> str:
+    return f"/{SEARCH_PAGE}/"
+
+
+def feeds_page() -> str:
+    """The page listing every feed of the site."""
+    return "/rss/"
+
+
+def feed(fmt: str, scope: str = "site", key: str = "") -> str:
+    """A feed file; `fmt` is "rss" or "atom", `scope` "site", "category" or "campaign":
+    "/rss.xml", "/<category>/atom.xml", "/phong-trao/<slug>/rss.xml"."""
+    folder = {"site": "/", "category": f"/{key}/", "campaign": f"/{CAMPAIGN_ROOT}/{key}/"}[scope]
+    return f"{folder}{fmt}.xml"
+
+
+def sitemap(number: int = 0) -> str:
+    """The sitemap (or, past the URL limit, the sitemap index) and its numbered parts."""
+    return "/sitemap.xml" if number == 0 else f"/sitemap-{number}.xml"
+
+
 def output_path(url: str) -> str:
     """Where a URL's file lives in the output folder: "/a/b/" -> "a/b/index.html"."""
     path = url.lstrip("/")

@@ -101,9 +101,10 @@ def check_media(articles, pages, campaigns, media: set[str]) -> list[Diagnostic]
                                 did_you_mean(cover, media) or "put the file under content/media/"))
         for src in doc.images:
             path = src.split("#")[0].split("?")[0]
-            if path.startswith("/media/") and path not in media:
-                problems.append(_at(doc, "", ERROR, f"image '{src}' in the body not found",
+            if ".." in path.split("/"):
+                problems.append(_at(doc, "image:" + src, ERROR, f"image path '{src}' climbs out of its folder ('..')",
+                                    "write the full path of a file under content/media/, e.g. /media/anh/a.jpg"))
+            elif path.startswith("/media/") and path not in media:
+                problems.append(_at(doc, "image:" + src, ERROR, f"image '{src}' in the body not found",
                                     did_you_mean(path, media) or "put the file under content/media/"))
-            elif ".." in path.split("/"):
-                problems.append(_at(doc, "", ERROR, f"image path '{src}' leaves the site folder"))
     return problems

@@ -11,6 +11,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 from generator import urls
 from generator.config import SiteConfig
 from generator.documents import Article
+from generator.fingerprint import Shared
+from generator.feeds import page_feeds
+from generator.metadata import breadcrumb_list, news_article
+from generator.images import ImageCatalog
+from generator.view_types import (ArticleContext, BrandingView, Card, HomeContext, ImageView, ListingContext,
+                                  NotFoundContext, PageContext, PageMeta, SiteView)
 from generator.model import SiteModel, Taxon
 from generator.vietnamese import format_date, format_datetime, format_short
 
@@ -38,17 +44,18 @@ class Links:
 class Views:
     """Builds every view dict from one model; memoises the shared parts."""
 
-    def __init__(self, model: SiteModel, strings: dict[str, str]):
+    def __init__(self, model: SiteModel, strings: dict[str, str], images: ImageCatalog | None = None):
         self.model = model
+        self.images = images or ImageCatalog()
         self.config = model.config
         self.language = model.config.language
         self.links = Links(model.config)
         self.ui = strings
-        self._cards: dict[str, dict] = {}
+        self._cards: dict[int, tuple[Article, dict]] = {}
         self._categories = {c.key: c for c in model.config.categories}
 
     # ---- shared pieces -------------------------------------------------------------------
-    def site(self) -> dict:
+    def site(self) -> SiteView:
         """Globals every template receives as `site`."""
         c, href = self.config, self.links.href
         top = [cat for cat in c.categories if not cat.parent]
@@ -69,7 +76,26 @@ class Views:
             ],
             "featured": [self.card(a) for a in self.featured()],
             "latest": [self.card(a) for a in self.model.articles[:6]],
+            "search_url": href(urls.search()),
+            "feeds_url": href(urls.feeds_page()),
+            "branding": self.branding(),
         }
+
+    def branding(self) -> BrandingView:
+        """site.yaml `branding:` for templates (documented in docs/themes.md)."""
+        b, href = self.config.branding, self.links.href
+        return {
+            "logo": self.image(b.logo),
+            "favicon": href(b.favicon) if b.favicon else None,
+            "css_variables": b.css_variables(),
+            "head_html": b.head_html,
+            "footer_links": [{"title": link.title, "url": href(link.url)} for link in b.footer_links],
+            "member_links": [{"title": link.title, "url": href(link.url)} for link in b.member_links],
+        }
+
+    def image(self, url: str) -> ImageView | None:
+        """An image dict (src, srcset_webp, srcset_jpeg, width, height, original) or None."""
+        return self.images.view(url, self.links.href)
 
     def featured(self, limit: int = 6) -> list[Article]:
         picks = [a for a in self.model.articles if a.featured][:limit]
@@ -80,40 +106,47 @@ class Views:
         return {"key": key, "name": category.name if category else key, "url": self.links.href(urls.category(key)),
                 "description": category.description if category else ""}
 
-    def card(self, article: Article) -> dict:
+    def card(self, article: Article) -> Card:
         """The short form of an article, shared by every list that shows it."""
-        found = self._cards.get(article.key)
-        if found is None:
-            found = self._cards[article.key] = {
-                "key": article.key,
-                "title": article.title,
-                "url": self.links.href(urls.article(article.category, article.slug)),
-                "date_iso": article.date.isoformat(),
-                "date_short": format_short(article.date, self.language),
-                "date_long": format_datetime(article.date, self.language),
-                "sapo": article.sapo,
-                "source": article.source,
-                "image": self.links.href(article.image) if article.image else None,
-                "image_caption": article.image_caption,
-                "format": article.format,
-                "series": article.series,
-                "category": self.category_ref(article.category),
-            }
+        known = self._cards.get(id(article))     # by identity: Article.key builds a string per call
+        if known is not None and known[0] is article:
+            return known[1]
+        found = Shared({      # made once, shown on many pages: fingerprinted once (fingerprint.py)
+            "key": article.key,
+            "title": article.title,
+            "url": self.links.href(urls.article(article.category, article.slug)),
+            "date_iso": article.date.isoformat(),
+            "date_short": format_short(article.date, self.language),
+            "date_long": format_datetime(article.date, self.language),
+            "sapo": article.sapo,
+            "source": article.source,
+            "image": self.image(article.image),
+            "image_caption": article.image_caption,
+            "format": article.format,
+            "series": article.series,
+            "category": self.category_ref(article.category),
+        })
+        self._cards[id(article)] = (article, found)
         return found
 
     def cards(self, articles) -> list[dict]:
         return [self.card(a) for a in articles]
 
     def page_meta(self, kind: str, path: str, title: str, description: str = "", image: str = "",
-                  breadcrumb: list | None = None) -> dict:
+                  breadcrumb: list | None = None) -> PageMeta:
         return {
             "kind": kind,
             "url": self.links.href(path),
             "canonical": self.links.absolute(path),
             "title": title,
             "description": description or self.config.description,
-            "image": self.links.absolute(image) if image else None,
+            "image": self.links.absolute(self.images.og_path(image)) if image else None,
             "breadcrumb": breadcrumb or [],
+            # Feeds announced in <head> (and shown on category and campaign pages).
+            "feeds": page_feeds(self, kind, path),
+            # JSON-LD objects for search engines; article() adds its NewsArticle first.
+            "structured_data": [breadcrumb_list(self.config, breadcrumb, title, self.links.absolute(path))]
+                               if breadcrumb else [],
         }
 
     def crumb(self, name: str, path: str) -> dict:
@@ -132,7 +165,7 @@ class Views:
         }
 
     # ---- pages ---------------------------------------------------------------------------
-    def home(self, blocks_per_category: int = 5) -> dict:
+    def home(self, blocks_per_category: int = 5) -> HomeContext:
         articles = self.model.articles
         lead = next((a for a in articles if a.featured), articles[0] if articles else None)
         rest = [a for a in articles if a is not lead]
@@ -151,7 +184,7 @@ class Views:
             "blocks": blocks,
         }
 
-    def article(self, article: Article) -> dict:
+    def article(self, article: Article) -> ArticleContext:
         m, href = self.model, self.links.href
         category = self._categories[article.category]
         path = urls.article(article.category, article.slug)
@@ -160,9 +193,10 @@ class Views:
             crumbs.append(self.crumb(self._categories[category.parent].name, urls.category(category.parent)))
         crumbs.append(self.crumb(category.name, urls.category(category.key)))
         position = m.position[article.key]
-        same = [a for a in m.by_category.get(article.category, ()) if a is not article][:5]
+        same = [a for a in m.by_category.get(article.category, ())[:6] if a is not article][:5]  # not O(category)
         campaign = next((c for c in m.campaigns if c.slug == article.campaign), None)
         canonical = self.links.absolute(path)
+        quoted = quote(canonical, safe="")
         view = {
             **self.card(article),
             "body_html": article.body_html,
@@ -178,12 +212,14 @@ class Views:
             "campaign": {"title": campaign.title, "url": href(urls.campaign(campaign.slug))} if campaign else None,
             "share": {
                 "url": canonical,
-                "facebook": "https://www.facebook.com/sharer/sharer.php?u=" + quote(canonical, safe=""),
-                "zalo": "https://sp.zalo.me/share_to_zalo?url=" + quote(canonical, safe=""),
+                "facebook": "https://www.facebook.com/sharer/sharer.php?u=" + quoted,
+                "zalo": "https://sp.zalo.me/share_to_zalo?url=" + quoted,
             },
         }
+        page = self.page_meta("article", path, article.title, article.sapo, article.image, crumbs)
+        page["structured_data"].insert(0, news_article(self.config, view, page))
         return {
-            "page": self.page_meta("article", path, article.title, article.sapo, article.image, crumbs),
+            "page": page,
             "article": view,
             "same_category": self.cards(same),
             "newer": self.cards(reversed(m.articles[max(0, position - 3):position])),
@@ -192,7 +228,7 @@ class Views:
         }
 
     def listing(self, kind: str, path_of, title: str, articles, number: int, description: str = "",
-                crumbs: list | None = None) -> dict:
+                crumbs: list | None = None) -> ListingContext:
         per_page = self.config.per_page
         total = max(1, -(-len(articles) // per_page))
         chunk = articles[(number - 1) * per_page: number * per_page]
@@ -214,7 +250,7 @@ class Views:
         label = {"tag": "tag", "author": "author", "series": "series"}[kind]
         return f"{self.ui.get(label, label)}: {taxon.name}" if kind != "series" else taxon.name
 
-    def page(self, page) -> dict:
+    def page(self, page) -> PageContext:
         path = urls.page(page.slug)
         return {
             "page": self.page_meta("page", path, page.title, page.description,
@@ -222,7 +258,7 @@ class Views:
             "content": {"title": page.title, "body_html": page.body_html},
         }
 
-    def not_found(self) -> dict:
+    def not_found(self) -> NotFoundContext:
         return {"page": self.page_meta("404", "/404.html", self.ui.get("not_found_title", "Không tìm thấy trang"))}
 
 

@@ -14,6 +14,32 @@ from generator.diagnostics import ContentError, Diagnostic, ERROR
 Position = tuple  # e.g. ("entries", 3, "benefit")
 
 
+class _ContentLoader(yaml.SafeLoader):
+    """The safe loader, except that an impossible date (2026-02-30) stays text.
+
+    PyYAML raises a bare ValueError for such a timestamp, which loses the key and line; kept as
+    text, it reaches the typed field readers, which report "'date' is not a valid date" on its line.
+    """
+
+    def construct_yaml_timestamp(self, node):
+        try:   # named, not super(): the libyaml loader below borrows this method
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _ContentLoader.construct_yaml_timestamp)
+
+# libyaml parses front matter ~6x faster; its error messages are vaguer (no "'\t'"), so a document
+# it rejects is parsed again by the pure-Python loader, whose message the editor sees.
+_FastContentLoader = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastContentLoader(yaml.CSafeLoader):
+        construct_yaml_timestamp = _ContentLoader.construct_yaml_timestamp
+
+    _FastContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastContentLoader.construct_yaml_timestamp)
+
+
 @dataclass(frozen=True)
 class LineMap:
     """Lines of the nodes of one YAML document, offset to the file's own numbering."""
@@ -37,8 +63,18 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[object, LineMa
     Anchors and aliases are refused: they are never needed in content and are the vehicle of
     "billion laughs" documents that would blow up every later pass over the data.
     """
-    loader = yaml.SafeLoader(text)
+    if _FastContentLoader is not None:
+        try:
+            return _load_yaml(text, path, first_line, _FastContentLoader)
+        except ContentError:
+            pass
+    return _load_yaml(text, path, first_line, _ContentLoader)
+
+
+def _load_yaml(text: str, path: str, first_line: int, loader_class) -> tuple[object, LineMap]:
+    loader = None
     try:
+        loader = loader_class(text)   # may refuse control characters at once (ReaderError)
         if "*" in text:
             _refuse_aliases(text, path, first_line)
         node = loader.get_single_node()
@@ -53,13 +89,22 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[object, LineMa
         problem = exc.problem or exc.context or "invalid YAML"
         raise ContentError(Diagnostic(path, line, ERROR, f"YAML syntax error: {problem}",
                                       _yaml_hint(problem))) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + first_line
+        raise ContentError(Diagnostic(path, line, ERROR, f"the text holds a control character (U+{exc.character:04X}) "
+                                      "that YAML does not allow", "delete it; such characters often come with "
+                                      "text copied from a PDF or a word processor")) from None
     except yaml.YAMLError as exc:
         raise ContentError(Diagnostic(path, first_line, ERROR, f"YAML error: {exc}")) from None
+    except RecursionError:
+        raise ContentError(Diagnostic(path, first_line, ERROR, "YAML is nested too deeply",
+                                      "front matter and rolls need only a few levels of lists and keys")) from None
     except (ValueError, TypeError, OverflowError) as exc:
         # The safe constructor raises these for values such as a timestamp of 2026-02-30.
         raise ContentError(Diagnostic(path, first_line, ERROR, f"invalid value in YAML: {exc}")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, LineMap(lines, first_line)
 
 

@@ -15,7 +15,7 @@ from generator.vietnamese import slugify
 ARTICLE_KEYS = {
     "title", "date", "category", "sapo", "source", "author", "byline", "tags", "image",
     "image_caption", "related", "campaign", "series", "featured", "format", "video", "updated",
-    "draft", "slug",
+    "draft", "slug", "id",
 }
 PAGE_KEYS = {"title", "slug", "description", "draft"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -73,10 +73,11 @@ def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -
         video=video,
         updated=f.datetime("updated", tz),
         draft=f.boolean("draft"),
+        feed_id=f.text("id"),
         links=rendered.links,
         images=rendered.images,
         words=rendered.words,
-        key_lines=key_lines(doc),
+        key_lines=key_lines(doc, rendered),
     )
     return (None if diags.has_errors else article), diags.items
 
@@ -98,7 +99,7 @@ def read_page(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Page | No
     if diags.has_errors or f.boolean("draft"):
         return None, diags.items
     return Page(source.path, slug, title, rendered.html, f.text("description") or rendered.lead,
-                rendered.links, rendered.images, key_lines(doc)), diags.items
+                rendered.links, rendered.images, key_lines(doc, rendered)), diags.items
 
 
 def _slug(f: Fields, title: str) -> str:

@@ -36,7 +36,7 @@ def read_campaign(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Campa
     return Campaign(source.path, slug, title, start, end, rendered.html,
                     summary=f.text("summary") or rendered.lead, issuer=f.text("issuer"),
                     document=f.text("document"), image=_media_path(f, "image"), targets=targets,
-                    links=rendered.links, images=rendered.images, key_lines=key_lines(doc)), diags.items
+                    links=rendered.links, images=rendered.images, key_lines=key_lines(doc, rendered)), diags.items
 
 
 def _targets(f: Fields, value) -> tuple[Target, ...]:

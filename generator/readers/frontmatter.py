@@ -1,6 +1,7 @@
 """Splitting a Markdown file into YAML front matter and body, keeping line numbers."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import frontmatter as python_frontmatter
@@ -9,6 +10,9 @@ from generator.diagnostics import ContentError, Diagnostic, ERROR
 from generator.yamlread import LineMap, load_yaml
 
 _BOUNDARY = python_frontmatter.YAMLHandler.FM_BOUNDARY
+# A news article is tens of kilobytes. Far larger files are pasted images or whole archives, and
+# Markdown would spend many seconds on them: they are refused with a message instead.
+MAX_DOCUMENT_CHARS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +24,7 @@ class FrontMatterDocument:
 
 
 def decode(data: bytes, path: str) -> str:
-    """UTF-8 text (a BOM is allowed), with CRLF and CR line ends made LF."""
+    """UTF-8 text (a BOM is allowed), with CRLF and CR line ends made LF, in Unicode NFC."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -29,7 +33,9 @@ def decode(data: bytes, path: str) -> str:
                                       "open it in an editor and save it as UTF-8")) from None
     if "\x00" in text:
         raise ContentError(Diagnostic(path, 1, ERROR, "file contains NUL bytes; it is not a text file"))
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # NFC: text typed on some systems arrives decomposed ("a" + combining marks), which would
+    # otherwise differ from the same words elsewhere in sorting, search, slugs and comparisons.
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -38,7 +44,16 @@ def _guess_encoding(data: bytes) -> str:
     except ImportError:  # pragma: no cover - charset-normalizer is a declared dependency
         return "unknown encoding"
     best = from_bytes(data[:65536]).best()
-    return f"looks like {best.encoding}" if best else "unknown encoding"
+    return f"it looks like {encoding_name(best.encoding)}" if best else "its encoding is unknown"
+
+
+def encoding_name(codec: str) -> str:
+    """The name editors see in their editor's "save as" menu: cp1258 -> Windows-1258."""
+    codec = codec.lower().replace("-", "_")
+    if codec.startswith("cp") and codec[2:].isdigit() and codec[2:].startswith("125"):
+        return f"Windows-{codec[2:]}" + (" (Vietnamese)" if codec == "cp1258" else "")
+    return {"utf_16": "UTF-16", "utf_16_le": "UTF-16", "utf_16_be": "UTF-16", "utf_32": "UTF-32",
+            "latin_1": "ISO-8859-1", "iso8859_1": "ISO-8859-1", "ascii": "ASCII"}.get(codec, codec)
 
 
 def split(text: str, path: str) -> FrontMatterDocument:
@@ -46,6 +61,12 @@ def split(text: str, path: str) -> FrontMatterDocument:
     if not text.strip():
         raise ContentError(Diagnostic(path, 1, ERROR, "file is empty",
                                       "start it with a front matter block: ---, title: …, ---"))
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise ContentError(Diagnostic(path, 1, ERROR,
+                                      f"file is too large ({len(text) / 1e6:.1f} million characters; "
+                                      f"the limit is {MAX_DOCUMENT_CHARS / 1e6:.0f} million)",
+                                      "split it into several articles, and put images and attachments "
+                                      "under content/media/ instead of pasting them into the text"))
     opening = _BOUNDARY.match(text)
     if not opening:
         raise ContentError(Diagnostic(path, 1, ERROR, "no front matter: the file must start with a line '---'",
@@ -66,6 +87,23 @@ def split(text: str, path: str) -> FrontMatterDocument:
     return FrontMatterDocument(meta, lines, body, body_line)
 
 
-def key_lines(doc: FrontMatterDocument) -> dict[str, int]:
-    """Line of each top-level front-matter key, kept on documents for cross-file messages."""
-    return {str(key): doc.lines.line(key) for key in doc.meta} | {"": doc.lines.first_line}
+def key_lines(doc: FrontMatterDocument, rendered=None) -> dict[str, int]:
+    """Line of each top-level front-matter key, kept on documents for cross-file messages.
+
+    With the rendered body, also the line of each link ("link:<href>") and image ("image:<src>"),
+    so a broken one is reported where the editor wrote it, not at the front matter.
+    """
+    lines = {str(key): doc.lines.line(key) for key in doc.meta} | {"": doc.lines.first_line}
+    if rendered is not None:
+        lines |= body_lines(doc, rendered.links, "link:") | body_lines(doc, rendered.images, "image:")
+    return lines
+
+
+def body_lines(doc: FrontMatterDocument, targets, prefix: str) -> dict[str, int]:
+    """Line of the first place each link or image target is written in the body."""
+    found = {}
+    for target in targets:
+        index = doc.body.find(target) if target else -1
+        if index >= 0:
+            found[prefix + target] = doc.body_line + doc.body.count("\n", 0, index)
+    return found

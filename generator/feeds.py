@@ -1,0 +1,130 @@
+"""RSS 2.0 and Atom 1.0 feeds: the whole site, each category and each campaign.
+
+Which feeds exist and what they hold is decided here (pure functions of the model); the XML is
+written by `feedxml` with feedgen. The feature also plans the /rss/ page that lists every feed,
+and gives views the `page.feeds` links announced in each page's <head>.
+
+Feed files: /rss.xml and /atom.xml, /<category>/rss.xml and /<category>/atom.xml,
+/phong-trao/<slug>/rss.xml and /phong-trao/<slug>/atom.xml (see urls.feed).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from generator import urls
+from generator.documents import Article
+from generator.features import register
+from generator.model import SiteModel
+from generator.output import OutputFile
+
+if TYPE_CHECKING:   # views import this module for page.feeds; import them only for type hints
+    from generator.views import Views
+
+FORMATS = {"rss": ("RSS", "application/rss+xml"), "atom": ("Atom", "application/atom+xml")}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """One feed, before it is written in either format."""
+
+    scope: str                        # "site", "category" or "campaign"
+    key: str                          # category key or campaign slug; "" for the site
+    name: str                         # what the feed follows: site title, category name, campaign title
+    title: str                        # the feed's title, e.g. "Nữ công – Công đoàn Sơn Hà"
+    description: str
+    page: str                         # site path of the HTML page the feed follows
+    articles: tuple[Article, ...]     # newest first, already cut to feeds.length
+
+    def path(self, fmt: str) -> str:
+        return urls.feed(fmt, self.scope, self.key)
+
+
+def feed_specs(model: SiteModel) -> list[FeedSpec]:
+    """Every feed of the site: the site's, then each category's, then each campaign's."""
+    config = model.config
+    length = config.feeds.length
+    specs = [FeedSpec("site", "", config.title, config.title, config.description or config.title,
+                      urls.home(), model.articles[:length])]
+    for category in config.categories:
+        specs.append(FeedSpec("category", category.key, category.name, f"{category.name} – {config.title}",
+                              category.description or f"{category.name} – {config.title}",
+                              urls.category(category.key), model.by_category.get(category.key, ())[:length]))
+    for campaign in model.campaigns:
+        specs.append(FeedSpec("campaign", campaign.slug, campaign.title, f"{campaign.title} – {config.title}",
+                              " ".join((campaign.summary or campaign.title).split()), urls.campaign(campaign.slug),
+                              model.by_campaign.get(campaign.slug, ())[:length]))
+    return specs
+
+
+def feed_links(views: "Views", scope: str = "site", key: str = "") -> list[dict]:
+    """The feeds of one scope as template data: RSS first, then Atom.
+
+    `href` is absolute (feed readers copy it as is), `url` is the deploy's site-relative link.
+    """
+    if scope == "category":
+        category = views.config.category(key)
+        name = category.name if category else key
+    elif scope == "campaign":
+        name = next((c.title for c in views.model.campaigns if c.slug == key), key)
+    else:
+        name = views.config.title
+    links = []
+    for fmt, (label, mime) in FORMATS.items():
+        path = urls.feed(fmt, scope, key)
+        links.append({"format": label, "type": mime, "title": f"{name} ({label})",
+                      "href": views.links.absolute(path), "url": views.links.href(path)})
+    return links
+
+
+def page_feeds(views: "Views", kind: str, path: str) -> list[dict]:
+    """Feeds a page announces: a category or campaign page its own, every other page the site's."""
+    parts = path.strip("/").split("/")
+    if kind == "category" and views.config.category(parts[0]):
+        return feed_links(views, "category", parts[0])
+    if kind == "campaign" and len(parts) > 1 and parts[0] == urls.CAMPAIGN_ROOT \
+            and any(c.slug == parts[1] for c in views.model.campaigns):
+        return feed_links(views, "campaign", parts[1])
+    return feed_links(views, "site")
+
+
+def feeds_page_view(views: "Views") -> dict:
+    """View data of /rss/: every feed, grouped as site, categories, campaigns."""
+    ui = views.ui
+    groups = {"site": [], "category": [], "campaign": []}
+    for spec in feed_specs(views.model):
+        groups[spec.scope].append({
+            "name": spec.name,
+            "page_url": views.links.href(spec.page),
+            "count": len(spec.articles),
+            "feeds": feed_links(views, spec.scope, spec.key),
+        })
+    titles = {"site": ui.get("feeds_site", "Toàn trang"), "category": ui.get("feeds_categories", "Chuyên mục"),
+              "campaign": ui.get("feeds_campaigns", "Phong trào")}
+    title = ui.get("feeds_title", "Tin RSS")
+    page = views.page_meta("feeds", urls.feeds_page(), title, ui.get("feeds_intro", ""),
+                           breadcrumb=[views.crumb(ui.get("home", "Trang chủ"), "/")])
+    return {
+        "page": page,
+        "feed_groups": [{"key": k, "title": titles[k], "entries": v} for k, v in groups.items() if v],
+    }
+
+
+class FeedsFeature:
+    """Plugs the feeds into the pipeline (see generator/features.py)."""
+
+    name = "feeds"
+
+    def plan(self, views: "Views"):
+        from generator.routes import RenderJob   # routes imports views, which import this module
+        yield RenderJob(urls.feeds_page(), "feeds.html", feeds_page_view(views))
+
+    def files(self, views: "Views") -> list[OutputFile]:
+        from generator.feedxml import FeedWriter
+
+        writer = FeedWriter.for_model(views.model, views.links)
+        return [OutputFile(urls.output_path(spec.path(fmt)), writer.render(spec, fmt))
+                for spec in feed_specs(views.model) for fmt in FORMATS]
+
+
+register(FeedsFeature())

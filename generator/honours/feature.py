@@ -1,0 +1,52 @@
+"""The honours feature: reads content/honours/**/*.yaml, checks them, indexes them, plans pages."""
+from __future__ import annotations
+
+from generator.honours.checks import check_rolls
+from generator.honours.index import HonoursIndex, build_index
+from generator.honours.pages import honour_files, honour_jobs
+from generator.honours.reader import read_roll
+from generator.honours.views import HonourViews
+from generator.markdown_render import MarkdownRenderer
+from generator.model import SiteModel
+
+NAME = "honours"
+
+
+class HonoursFeature:
+    name = NAME
+    kinds = ("honours",)
+
+    def __init__(self):
+        self._markdown: dict[str, MarkdownRenderer] = {}
+
+    def read(self, source, ctx):
+        base = ctx.config.base_path
+        markdown = self._markdown.get(base) or self._markdown.setdefault(base, MarkdownRenderer(base))
+        return read_roll(source.data, source.path, markdown)
+
+    def check(self, docs, ctx):
+        return check_rolls(docs.other.get("honours", []), docs.articles, docs.campaigns, set(ctx.media),
+                           ctx.today, ctx.options.drafts)
+
+    def extend(self, model: SiteModel, docs, ctx) -> HonoursIndex:
+        return build_index(docs.other.get("honours", []), model.articles)
+
+    def plan(self, views):
+        index = honours_index(views.model)
+        if index is None or (not index.rolls and not _linked(views)):
+            return []
+        return honour_jobs(HonourViews(views, index))
+
+    def files(self, views):
+        index = honours_index(views.model)
+        return honour_files(index) if index else []
+
+
+def honours_index(model: SiteModel) -> HonoursIndex | None:
+    """The honours index of a built model (None when the feature did not run)."""
+    return model.extras.get(NAME)
+
+
+def _linked(views) -> bool:
+    """Whether the site links /vinh-danh/ (its menu does by default), so the page must exist."""
+    return any(item.url.rstrip("/").endswith("/vinh-danh") for item in views.config.menu)

@@ -1,0 +1,199 @@
+"""Responsive images, the I/O half: measuring source photos and making their variants with Pillow.
+
+Variants live in `<site>/.cache/images/v/`, named by the source's content hash, so an unchanged
+photo is decoded and encoded once, ever; a build only links the finished files into the output.
+`index.json` beside them remembers each file's hash and size by (size, mtime), so an unchanged
+file is not even read again.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import io
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from generator.diagnostics import Diagnostic, ERROR
+from generator.images import RASTER_SUFFIXES, VARIANT_FOLDER, ImageCatalog, ImageInfo, SourceImage, Variant, plan_variants
+
+CACHE_FOLDER = Path(".cache") / "images"
+INDEX_FILE = "index.json"
+INDEX_VERSION = 1
+WEBP_OPTIONS = {"quality": 76, "method": 4}
+JPEG_OPTIONS = {"quality": 80, "optimize": True, "progressive": True}
+_ROTATED = {5, 6, 7, 8}     # EXIF orientations that swap width and height
+_HINT = "open the file in an image editor and export it again as JPEG or PNG"
+
+
+@dataclass
+class ImageReport:
+    """What the image stage did: `saved` counts files written by Pillow (0 on a warm cache)."""
+
+    sources: int = 0       # raster images found under content/media/
+    processed: int = 0     # sources decoded to make missing variants
+    saved: int = 0         # variant files encoded and written
+    reused: int = 0        # sources whose variants were all in the cache
+
+
+def cache_folder(site_dir: Path) -> Path:
+    return site_dir / CACHE_FOLDER
+
+
+def variant_file(site_dir: Path, variant: Variant) -> Path:
+    return cache_folder(site_dir) / "v" / variant.name
+
+
+def survey_images(site_dir: Path, media: dict[str, Path]) -> tuple[ImageCatalog, list[Diagnostic]]:
+    """Measure every raster image under /media/; an unreadable one is an error naming the file."""
+    folder = cache_folder(site_dir)
+    index = _load_index(folder)
+    fresh: dict[str, list] = {}
+    catalog, problems = ImageCatalog(), []
+    for url, path in media.items():
+        shown = _display(path, site_dir)
+        if url.startswith(VARIANT_FOLDER):
+            problems.append(Diagnostic(shown, None, ERROR, f"the folder content{VARIANT_FOLDER} is reserved "
+                                       "for the resized copies the build makes", "move the file to another folder"))
+            continue
+        if not url.lower().endswith(RASTER_SUFFIXES):
+            continue
+        stat = path.stat()
+        memo = index.get(url)
+        if memo and memo[:2] == [stat.st_size, stat.st_mtime_ns]:
+            digest, width, height = memo[2:]
+        else:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            try:
+                width, height = _measure(data)
+            except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for a bad file
+                problems.append(Diagnostic(shown, None, ERROR, f"cannot read image: {_reason(exc)}", _HINT))
+                continue
+        fresh[url] = [stat.st_size, stat.st_mtime_ns, digest, width, height]
+        source = SourceImage(url, path, digest, width, height)
+        catalog.images[url] = ImageInfo(source, plan_variants(source))
+    if fresh != index:
+        _save_index(folder, fresh)
+    return catalog, problems
+
+
+def produce_variants(catalog: ImageCatalog, site_dir: Path, jobs: int = 0) -> tuple[ImageReport, list[Diagnostic]]:
+    """Make every variant missing from the cache, one source per task, on all cores."""
+    report = ImageReport(sources=len(catalog.images))
+    missing = [info for info in catalog.images.values()
+               if not all(variant_file(site_dir, v).is_file() for v in info.variants)]
+    report.reused = report.sources - len(missing)
+    # Two files with the same bytes share their variants: make them once.
+    pending = list({info.source.digest: info for info in reversed(missing)}.values())[::-1]
+    if pending:
+        (cache_folder(site_dir) / "v").mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(jobs if jobs > 0 else (os.cpu_count() or 1), len(pending) or 1))
+    problems: list[Diagnostic] = []
+    # Pillow releases the GIL while decoding, resizing and encoding: threads use every core
+    # without the start-up and copying costs of processes.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        for info, outcome in zip(pending, pool.map(lambda i: _make_safely(i, site_dir), pending)):
+            if isinstance(outcome, int):
+                report.processed += 1
+                report.saved += outcome
+            else:
+                problems.append(Diagnostic(_display(info.source.path, site_dir), None, ERROR,
+                                           f"cannot read image: {outcome}", _HINT))
+    return report, problems
+
+
+def variant_files(catalog: ImageCatalog, site_dir: Path) -> list[tuple[Path, str]]:
+    """(cache file, output path) of every variant, for the writer to link into the output."""
+    return [(variant_file(site_dir, v), v.url.lstrip("/")) for v in catalog.variants()]
+
+
+def _measure(data: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        orientation = image.getexif().get(0x0112)
+    return (height, width) if orientation in _ROTATED else (width, height)
+
+
+def _make_safely(info: ImageInfo, site_dir: Path) -> int | str:
+    try:
+        return _make_variants(info, site_dir)
+    except Exception as exc:  # noqa: BLE001 - a truncated or corrupt file fails only when decoded
+        return _reason(exc)
+
+
+def _make_variants(info: ImageInfo, site_dir: Path) -> int:
+    """Decode the source once and write each missing variant; returns the number of files saved."""
+    with Image.open(info.source.path) as opened:
+        opened.load()
+        image = ImageOps.exif_transpose(opened)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    icc = image.info.get("icc_profile")
+    saved = 0
+    by_width: dict[int, list[Variant]] = {}
+    for variant in info.variants:
+        if not variant_file(site_dir, variant).is_file():
+            by_width.setdefault(variant.width, []).append(variant)
+    for width, variants in sorted(by_width.items(), reverse=True):
+        resized = image if (width, variants[0].height) == image.size else \
+            image.resize((width, variants[0].height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        for variant in variants:
+            _save(resized, variant, variant_file(site_dir, variant), icc)
+            saved += 1
+    return saved
+
+
+def _save(image: Image.Image, variant: Variant, target: Path, icc) -> None:
+    """Encode to a temporary name, then rename: a reader never sees half a file."""
+    if variant.format == "jpeg":
+        if image.mode == "RGBA":       # JPEG has no transparency: lay the picture on white
+            flat = Image.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image, mask=image.getchannel("A"))
+            image = flat
+        options, kind = JPEG_OPTIONS, "JPEG"
+    else:
+        options, kind = WEBP_OPTIONS, "WEBP"
+    extra = {"icc_profile": icc} if icc else {}
+    temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    image.save(temporary, kind, **options, **extra)
+    os.replace(temporary, target)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnidentifiedImageError):
+        return "not a JPEG, PNG or WebP picture, or the file is damaged"
+    if isinstance(exc, Image.DecompressionBombError):
+        return "the picture is too large to process safely (over 178 million pixels)"
+    text = str(exc) or type(exc).__name__
+    if "truncated" in text.lower():
+        return "the file is cut short (image file is truncated)"
+    return text
+
+
+def _load_index(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+        return {}
+    return data.get("files") or {}
+
+
+def _save_index(folder: Path, files: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{INDEX_FILE}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps({"version": INDEX_VERSION, "files": files}, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, folder / INDEX_FILE)
+
+
+def _display(path: Path, site_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(site_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,267 @@
+"""Writing only what changed: pages by fingerprint, files by content, copies by size and mtime.
+
+One `OutputSession` per build. It compares what this build produces with the manifest of the last
+successful build into the same folder, renders and stages only the pages whose fingerprint
+changed, runs a feature's `finish` step only when that step's inputs changed, and publishes (see
+output.py). Anything it cannot vouch for (no manifest, another output folder, a file edited by
+hand, a value that has no fingerprint) is simply produced again: a wrong "unchanged" is the one
+mistake it must never make.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from generator import parallel
+from generator.diagnostics import Diagnostic
+from generator.fingerprint import digest_text, file_stamp, value_digest
+from generator.output import Entry, Manifest, OutputFile, Staging
+from generator.render import render_range
+
+
+class OutputSession:
+    """What one build writes, against what the previous build published."""
+
+    def __init__(self, target: Path | None, previous: Manifest | None):
+        self.target = target
+        usable = previous is not None and target is not None and previous.output == str(target) and target.is_dir()
+        self.previous = previous if usable else None
+        self.damaged = self.previous.damaged(target) if self.previous else set()
+        self.staging = Staging(target) if target is not None else None
+        self.entries: dict[str, Entry] = {}              # kept as published
+        self.pending: dict[str, tuple] = {}              # staged: path -> (fingerprint, sha256, origin)
+        self.finish_keys: dict[str, str] = {}
+        self.pages = self.unchanged = self.rendered = 0
+        self.changed: list[str] = []                     # paths written or deleted by publishing
+        self.deferred: list[tuple] = []                  # finish steps left for later (serve)
+
+    # ---- deciding ------------------------------------------------------------------------
+    def kept(self, path: str, fingerprint: str | None) -> Entry | None:
+        """The published entry of `path` if it was made from the same fingerprint and is intact."""
+        if self.previous is None or fingerprint is None or path in self.damaged:
+            return None
+        entry = self.previous.entries.get(path)
+        return entry if entry is not None and entry.fingerprint == fingerprint else None
+
+    def published_sha(self, path: str) -> str | None:
+        if self.previous is None or path in self.damaged:
+            return None
+        entry = self.previous.entries.get(path)
+        return entry.sha256 if entry else None
+
+    # ---- pages ---------------------------------------------------------------------------
+    def render_pages(self, env: jinja2.Environment, jobs, fingerprints, site_dir: Path,
+                     postprocess: Callable[[str], str] | None, workers: int,
+                     progress: Callable[[int], None] | None = None) -> list[Diagnostic]:
+        """Render the pages whose fingerprint changed into the staging folder (all pages, unwritten,
+        when there is no output folder: `check`). Returns the render problems."""
+        problems: list[Diagnostic] = []
+        seen: dict[str, str] = {}
+        todo: list[int] = []
+        for index, job in enumerate(jobs):
+            path = job.output_path
+            if path in seen:
+                problems.append(Diagnostic("site.yaml", None, "error",
+                                           f"two pages would be written to {path} ({seen[path]} and {job.url})"))
+                continue
+            seen[path] = job.url
+            self.pages += 1
+            entry = self.kept(path, fingerprints[index])
+            if entry is not None:
+                self.entries[path] = entry
+                self.unchanged += 1
+            else:
+                todo.append(index)
+        if progress and self.unchanged:
+            progress(self.unchanged)
+        shared = {"env": env, "jobs": jobs, "todo": todo, "site_dir": site_dir, "postprocess": postprocess,
+                  "folder": str(self.staging.folder) if self.staging else None,
+                  "published": {jobs[i].output_path: self.published_sha(jobs[i].output_path) for i in todo}}
+        for outcome in parallel.run_chunks(render_range, len(todo), workers, shared, progress):
+            if isinstance(outcome, Diagnostic):
+                problems.append(outcome)
+                continue
+            index, sha, wrote = outcome
+            path = jobs[index].output_path
+            self.rendered += 1
+            if wrote:
+                self.staging.staged.add(path)
+                self.pending[path] = (fingerprints[index], sha, "page")
+            elif self.staging is not None:   # same bytes as published: keep the file, note the new fingerprint
+                old = self.previous.entries[path]
+                self.entries[path] = Entry(fingerprints[index], sha, old.size, old.mtime_ns, "page")
+        return problems
+
+    # ---- other files ---------------------------------------------------------------------
+    def stage_files(self, files: list[OutputFile]) -> None:
+        """Feeds, sitemap, indexes: written when their bytes differ from the published ones."""
+        for file in files:
+            if file.path in self.entries or file.path in self.pending:
+                raise ValueError(f"two pages write {file.path}")
+            sha = hashlib.sha256(file.data).hexdigest()
+            entry = self.kept(file.path, sha)
+            if entry is not None:
+                self.entries[file.path] = entry
+            else:
+                self.staging.write(file.path, file.data)
+                self.pending[file.path] = (sha, sha, "file")
+
+    def stage_copies(self, copies: list[tuple[Path, str]]) -> None:
+        """Static files, media and image variants; a later copy to the same path wins."""
+        chosen: dict[str, Path] = {}
+        for source, rel in copies:
+            chosen[rel] = source
+        for rel, source in chosen.items():
+            stamp = file_stamp(source)
+            fingerprint = None if stamp is None else digest_text("copy", str(source), str(stamp))
+            self.entries.pop(rel, None)
+            self.pending.pop(rel, None)
+            entry = self.kept(rel, fingerprint)
+            if entry is not None:
+                self.entries[rel] = entry
+            else:
+                self.staging.copy_file(source, rel)
+                self.pending[rel] = (fingerprint, None, "copy")
+
+    # ---- finish steps and publishing -----------------------------------------------------
+    def finish_and_publish(self, steps: list[tuple[str, str | None, Callable[[Path], list[Diagnostic]]]],
+                           defer: bool = False) -> list[Diagnostic]:
+        """Run the finish steps whose inputs changed, then publish; nothing is published on error.
+
+        `steps` holds (feature name, digest of its inputs or None, run(folder) -> diagnostics).
+        With `defer` (serve), a step that has intact products from an earlier build is not run:
+        the pages are published now, the step waits in `self.deferred` (see `finish_later`).
+        """
+        produced = set(self.entries) | set(self.pending)
+        to_run, keep = [], []
+        for name, key, run in steps:
+            products = self._products(name)
+            intact = all(p not in self.damaged for p in products)
+            if self.previous is not None and key is not None and intact and self.previous.finish_keys.get(name) == key:
+                keep.append(name)
+            else:
+                to_run.append((name, key, run))
+            if key is not None:
+                self.finish_keys[name] = key
+        self.deferred = []
+        if defer and self.previous is not None:
+            for name, key, run in to_run:
+                products = self._products(name)
+                if products and all(p not in self.damaged for p in products):
+                    keep.append(name)
+                    self.deferred.append((name, key, run))
+                    self.finish_keys.pop(name, None)      # stale until the step has run
+                    if name in self.previous.finish_keys:
+                        self.finish_keys[name] = self.previous.finish_keys[name]
+            to_run = [step for step in to_run if step not in self.deferred]
+        for name in keep:
+            for path in self._products(name):
+                if path not in produced:
+                    self.entries[path] = self.previous.entries[path]
+        deleted = set(self.previous.entries) - set(self.entries) - set(self.pending) if self.previous else set()
+        if not to_run and self.previous is not None:
+            self.changed = sorted(set(self.pending) | deleted)
+            stats = self._stat_pending()
+            self.staging.publish_moves(deleted)
+            self._record(stats)
+            return []
+        problems: list[Diagnostic] = []
+        if self.previous is not None:
+            self.staging.mirror(sorted(p for p in self.entries if p not in self.pending))
+        for name, _key, run in to_run:
+            before = _snapshot(self.staging.folder)
+            problems.extend(run(self.staging.folder))
+            for path, stamp in _snapshot(self.staging.folder).items():
+                if before.get(path) != stamp and path not in self.pending:
+                    self.entries.pop(path, None)
+                    self.pending[path] = (None, None, f"finish:{name}")
+            if any(p.severity == "error" for p in problems):
+                self.discard()
+                return problems
+        deleted = set(self.previous.entries) - set(self.entries) - set(self.pending) if self.previous else set()
+        self.changed = sorted(set(self.pending) | deleted)
+        stats = self._stat_pending()
+        self.staging.publish_swap()
+        self._record(stats)
+        return problems
+
+    def discard(self) -> None:
+        if self.staging is not None:
+            self.staging.discard()
+
+    def manifest(self, inputs_key: str | None) -> Manifest:
+        return Manifest(str(self.target), dict(self.entries), dict(self.finish_keys), inputs_key)
+
+    def _products(self, name: str) -> list[str]:
+        if self.previous is None:
+            return []
+        origin = f"finish:{name}"
+        return [p for p, e in self.previous.entries.items() if e.origin == origin]
+
+    def _stat_pending(self) -> dict[str, os.stat_result]:
+        """Stat the staged files before publishing: moving or swapping keeps size and mtime."""
+        return {path: os.stat(self.staging.folder / path) for path in self.pending}
+
+    def _record(self, stats: dict[str, os.stat_result]) -> None:
+        for path, (fingerprint, sha, origin) in self.pending.items():
+            status = stats[path]
+            self.entries[path] = Entry(fingerprint, sha, status.st_size, status.st_mtime_ns, origin)
+        self.pending.clear()
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file under `folder`: relative path -> (size, mtime, inode)."""
+    found = {}
+    root = str(folder)
+    cut = len(root) + 1
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        with os.scandir(current) as entries:
+            for item in entries:
+                if item.is_dir(follow_symlinks=False):
+                    stack.append(item.path)
+                else:
+                    status = item.stat(follow_symlinks=False)
+                    found[item.path[cut:].replace(os.sep, "/")] = (status.st_size, status.st_mtime_ns, status.st_ino)
+    return found
+
+
+def finish_key(feature, inputs_digest: str, entries_digest: str, model, ctx) -> str | None:
+    """Digest of what a finish step reads: its own `finish_inputs` if it declares them, else the
+    whole build's inputs and every file of the output (a safe over-approximation)."""
+    declared = getattr(feature, "finish_inputs", None)
+    if declared is not None:
+        value = value_digest(declared(model, ctx))
+        return None if value is None else digest_text(feature.name, "declared", value)
+    return digest_text(feature.name, inputs_digest, entries_digest)
+
+
+def entries_digest(session: OutputSession) -> str:
+    """The output as it will be after this build, minus finish products: path -> fingerprint."""
+    h = hashlib.sha256()
+    rows = [(p, e.fingerprint or e.sha256 or "") for p, e in session.entries.items() if not e.origin.startswith("finish:")]
+    rows += [(p, v[0] or v[1] or "") for p, v in session.pending.items() if not v[2].startswith("finish:")]
+    for path, fingerprint in sorted(rows):
+        h.update(f"{path}\0{fingerprint}\n".encode())
+    return h.hexdigest()
+
+
+def finish_later(output: Path, manifest: Manifest, steps) -> tuple[Manifest | None, list[Diagnostic]]:
+    """Run finish steps a build deferred, against the folder it published, and publish their
+    products. Gives up (None) if the folder changed meanwhile: the next build sees to it."""
+    session = OutputSession(output, manifest)
+    if session.previous is None or session.damaged:
+        session.discard()
+        return None, []
+    names = {f"finish:{name}" for name, _key, _run in steps}
+    session.entries = {p: e for p, e in manifest.entries.items() if e.origin not in names}
+    session.finish_keys = dict(manifest.finish_keys)
+    problems = session.finish_and_publish(steps)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return session.manifest(manifest.inputs_key), problems

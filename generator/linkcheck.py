@@ -1,0 +1,156 @@
+"""Internal links and images in Markdown bodies, checked against the planned pages and files.
+
+Runs once the page plan is known, so a link to `/thoi-su/x/` is checked against the URLs the build
+will really write, not against a guess. External links are not fetched: builds stay offline.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from generator import urls
+from generator.diagnostics import Diagnostic, ERROR, WARNING, did_you_mean
+
+UNSAFE_SCHEMES = ("javascript", "data", "vbscript")
+SKIPPED_SCHEMES = ("mailto", "tel", "sms", "geo")
+
+
+def known_targets(page_urls, file_paths, media, static_dirs: list[Path]) -> set[str]:
+    """Every site path a link may point to: planned pages, generated files, media, theme files."""
+    known = set(page_urls) | set(media)
+    for path in file_paths:
+        known.add("/" + path)
+        if path.endswith("index.html"):
+            known.add("/" + path[: -len("index.html")])
+    for folder in static_dirs:
+        known.update("/static/" + f.relative_to(folder).as_posix() for f in folder.rglob("*") if f.is_file())
+    return known
+
+
+def document_url(doc) -> str | None:
+    """The URL a document is published at, to resolve relative links against; None if unknown."""
+    kind = type(doc).__name__
+    if kind == "Article":
+        return urls.article(doc.category, doc.slug)
+    if kind == "Page":
+        return urls.page(doc.slug)
+    if kind == "Campaign":
+        return urls.campaign(doc.slug)
+    return None
+
+
+def check_links(documents, known: set[str], held_back: set[str], base_url: str) -> list[Diagnostic]:
+    """Every broken internal link or image in the given documents' bodies.
+
+    `held_back` holds the URLs of articles that exist but are drafts or not yet due: a link to one
+    is a warning, since it starts to work on the day the article is published.
+    """
+    problems = []
+    base_path = urlsplit(base_url).path or "/"
+    for doc in documents:
+        here = document_url(doc)
+        for kind, targets in (("link", getattr(doc, "links", ())), ("image", getattr(doc, "images", ()))):
+            for target in dict.fromkeys(targets):
+                problem = _check_one(target, kind, here, known, held_back, base_url, base_path)
+                if problem:
+                    severity, message, hint = problem
+                    line = doc.key_lines.get(f"{kind}:{target}") or doc.key_lines.get("")
+                    problems.append(Diagnostic(doc.path, line, severity, message, hint))
+    return problems
+
+
+def _check_one(target: str, kind: str, here: str | None, known: set[str], held_back: set[str],
+               base_url: str, base_path: str):
+    """(severity, message, hint) for a broken target, or None when it is fine or not ours to check."""
+    text = target.strip()
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme in UNSAFE_SCHEMES:
+        return (WARNING, f"{kind} '{_short(text)}' uses an unsafe '{scheme}:' address and is removed",
+                "link to a page or to a file under /media/")
+    if text.startswith(base_url):
+        text = "/" + text[len(base_url):]
+        parts = urlsplit(text)
+    elif scheme or text.startswith("//") or not parts.path:
+        return None          # external, mail or phone, or a '#fragment' on the same page
+    if kind == "image" and parts.path.startswith("/media/"):
+        return None          # reported with the other media checks in validate.check_media
+    path = unquote(parts.path)
+    if not path.startswith("/"):
+        if here is None:
+            return None
+        path = here.rsplit("/", 1)[0] + "/" + path
+    resolved = _resolve(path)
+    if resolved is None:
+        return (ERROR, f"{kind} '{_short(text)}' climbs out of the site ('..')",
+                "write the site path of the page, e.g. /thoi-su/ten-bai/, or /media/… for a file")
+    if _found(resolved, known):
+        return None
+    if base_path != "/" and resolved.startswith(base_path) and _found("/" + resolved[len(base_path):], known):
+        return (ERROR, f"{kind} '{_short(text)}' repeats the site's base path {base_path}",
+                f"write it from the site root: /{resolved[len(base_path):]}")
+    if any(_found_in(resolved, held_back)):
+        return (WARNING, f"{kind} '{_short(text)}' points to an article that is a draft or not yet due",
+                "the link works from the day that article is published")
+    if not resolved.endswith("/") and _found(resolved + "/", known):
+        return (WARNING, f"{kind} '{_short(text)}' lacks its final '/'", f"write {resolved}/")
+    what = "page" if kind == "link" else "file"
+    return (ERROR, f"{kind} '{_short(text)}' points to a {what} that does not exist",
+            did_you_mean(resolved, sorted(known)) or _default_hint(resolved))
+
+
+def _resolve(path: str) -> str | None:
+    """Collapse '.' and '..' segments; None when the path climbs above the site root."""
+    segments: list[str] = []
+    parts = path.split("/")
+    for segment in parts[1:-1]:
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if not segments:
+                return None
+            segments.pop()
+        else:
+            segments.append(segment)
+    last = parts[-1]
+    if last == "..":
+        if not segments:
+            return None
+        segments.pop()
+        last = ""
+    elif last == ".":
+        last = ""
+    return "/" + "".join(s + "/" for s in segments) + last
+
+
+def _found(path: str, known: set[str]) -> bool:
+    return any(_found_in(path, known))
+
+
+def _found_in(path: str, known: set[str]):
+    yield path in known
+    if path.endswith("/index.html"):
+        yield path[: -len("index.html")] in known
+
+
+def _default_hint(path: str) -> str:
+    if path.startswith("/media/"):
+        return "put the file under content/media/"
+    return "copy the address of the page from the built site, e.g. /thoi-su/ten-bai/"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def check_site_links(docs, jobs, files, ctx) -> list[Diagnostic]:
+    """The pipeline's entry: every body link of every document against this build's plan."""
+    from generator.model import is_published
+
+    documents = [*docs.articles, *docs.pages, *docs.campaigns,
+                 *(d for kind in docs.other.values() for d in kind if hasattr(d, "links") and hasattr(d, "key_lines"))]
+    known = known_targets((job.url for job in jobs), (f.path for f in files), ctx.media,
+                          ctx.theme.static_dirs if ctx.theme else [])
+    held_back = {urls.article(a.category, a.slug) for a in docs.articles
+                 if not is_published(a, ctx.today, ctx.options.drafts)}
+    return check_links(documents, known, held_back, ctx.config.base_url)

@@ -1,0 +1,165 @@
+"""What builds remember: the document cache, the last manifest of each output folder, and the
+stamp of the inputs that lets a build with nothing changed stop after a few thousand `stat`s.
+
+A command-line build loads a fresh `BuildState` from `<site>/.cache/build/` and saves it; `serve`
+keeps one in memory across rebuilds, so an edit costs no cache loading at all.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.cache import (DocumentCache, cache_folder, environment_key, module_closure_version, read_blob,
+                             write_blob)
+from generator.output import Manifest
+
+# A file modified this close to the start of a build may change again within the same mtime tick
+# unseen; such a build does not record its inputs stamp, so the next one checks contents.
+RACY_SECONDS = 2
+KEEP_MANIFESTS = 8
+
+
+@dataclass
+class BuildState:
+    site_dir: Path
+    documents: DocumentCache | None = None
+    manifests: dict[str, Manifest] = field(default_factory=dict)   # output folder -> manifest
+    last_diagnostics: dict[str, list] = field(default_factory=dict)  # output folder -> warnings
+    persist: bool = True
+    inputs_digest: str = ""          # this build's sources, config, date and options (see pipeline)
+    sources: dict = field(default_factory=dict)   # rel path -> ((size, mtime, inode), SourceFile)
+    started_ns: int = 0
+    defer_finish: bool = False       # serve: publish pages first, rebuild the search index after
+
+    def finish_later(self, output: Path, steps, inputs_key: str | None) -> list:
+        """Run the finish steps a build deferred (see incremental.finish_later); returns problems."""
+        from generator.incremental import finish_later
+
+        manifest = self.manifests.get(str(output))
+        if manifest is None:
+            return []
+        updated, problems = finish_later(output, manifest, steps)
+        if updated is not None:
+            updated.inputs_key = inputs_key
+            self.remember(output, updated, self.last_diagnostics.get(str(output), []))
+        return problems
+
+    def load_source(self, kind: str, file: Path, rel: str):
+        """sources.discover's `load`: the SourceFile read last time when the file's stat is the
+        same and old enough to trust (see RACY_SECONDS), else the file read and hashed now."""
+        from generator.sources import SourceFile
+
+        status = os.stat(file)
+        stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+        known = self.sources.get(rel)
+        if known is not None and known[0] == stamp and known[1].kind == kind:
+            return known[1]
+        with open(file, "rb") as stream:
+            data = stream.read()
+        source = SourceFile(kind, rel, data, hashlib.sha256(data).hexdigest())
+        if status.st_mtime_ns < self.started_ns - RACY_SECONDS * 1_000_000_000 and len(data) == status.st_size:
+            self.sources[rel] = (stamp, source)
+        else:
+            self.sources.pop(rel, None)
+        return source
+
+    def keep_sources(self, paths: set[str]) -> None:
+        """Forget files that are gone (a long `serve` session would otherwise keep them all)."""
+        for path in [p for p in self.sources if p not in paths]:
+            del self.sources[path]
+
+    def document_cache(self, base_path: str, timezone: str) -> DocumentCache:
+        env = environment_key("documents", base_path, timezone, code=module_closure_version("generator.reading"))
+        if self.documents is None or self.documents.env != env:
+            self.documents = DocumentCache(cache_folder(self.site_dir) if self.persist else None, env)
+        self.documents.begin_build()
+        return self.documents
+
+    def manifest(self, output: Path) -> Manifest | None:
+        key = str(output)
+        if key not in self.manifests and self.persist:
+            stored = read_blob(self._manifest_path(output), environment_key("manifest"))
+            if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Manifest):
+                self.manifests[key], self.last_diagnostics[key] = stored
+        return self.manifests.get(key)
+
+    def remember(self, output: Path, manifest: Manifest, diagnostics: list) -> None:
+        self.manifests[str(output)] = manifest
+        self.last_diagnostics[str(output)] = diagnostics
+        if self.persist:
+            write_blob(self._manifest_path(output), environment_key("manifest"), (manifest, diagnostics))
+            _prune_manifests(cache_folder(self.site_dir))
+
+    def forget(self, output: Path) -> None:
+        """After a failed publish the folder's state is unknown: the next build writes it whole."""
+        self.manifests.pop(str(output), None)
+        if self.persist:
+            self._manifest_path(output).unlink(missing_ok=True)
+
+    def save_documents(self) -> None:
+        if self.documents is not None and self.persist:
+            self.documents.save()
+
+    def _manifest_path(self, output: Path) -> Path:
+        name = hashlib.sha256(str(output).encode()).hexdigest()[:16]
+        return cache_folder(self.site_dir) / f"manifest-{name}.pickle"
+
+
+def _prune_manifests(folder: Path) -> None:
+    """Keep the manifests of the few most recently built output folders (serve uses temporary ones)."""
+    found = sorted(folder.glob("manifest-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in found[KEEP_MANIFESTS:]:
+        stale.unlink(missing_ok=True)
+
+
+# ---- the inputs stamp ------------------------------------------------------------------------
+def inputs_stamp(roots: list[Path], extra: tuple, started_ns: int) -> str | None:
+    """Digest of the size, mtime and inode of every file under `roots`, plus `extra` (options,
+    code version, today). None when a file changed too recently to be trusted (see RACY_SECONDS)."""
+    h = hashlib.sha256(repr(extra).encode())
+    limit = started_ns - RACY_SECONDS * 1_000_000_000
+    for root in roots:
+        h.update(f"\0root {root}\0".encode())
+        if root.is_file():
+            status = root.stat()
+            if status.st_mtime_ns > limit:
+                return None
+            h.update(f"{status.st_size} {status.st_mtime_ns} {status.st_ino}\n".encode())
+            continue
+        for path, status in sorted(_walk(root)):
+            if status[1] > limit:
+                return None
+            h.update(f"{path}\0{status[0]} {status[1]} {status[2]}\n".encode())
+    return h.hexdigest()
+
+
+def _walk(root: Path):
+    """(relative path, (size, mtime, inode)) of every file under root, skipping hidden folders
+    like .cache; symbolic links are followed, as the readers follow them."""
+    if not root.is_dir():
+        return
+    stack = [str(root)]
+    cut = len(str(root)) + 1
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for item in entries:
+            try:
+                if item.is_dir():
+                    if not item.name.startswith("."):
+                        stack.append(item.path)
+                    continue
+                status = item.stat()
+            except OSError:
+                continue
+            yield item.path[cut:], (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def now_ns() -> int:
+    return time.time_ns()
