@@ -46,6 +46,8 @@ def main() -> int:
     parser.add_argument("--peers", nargs="*", default=["hugo", "pelican", "pelican-cache"])
     parser.add_argument("--python", default=str(ROOT / ".venv" / "bin" / "python"), help="our interpreter")
     parser.add_argument("--skip-ours", action="store_true", help="only the peers (and the table)")
+    parser.add_argument("--quiet-wait", type=int, default=60,
+                        help="seconds run_peers.sh waits for low CPU pressure before each tool (its QUIET_WAIT)")
     args = parser.parse_args()
 
     bench = prepare_bench(args.shared.resolve() / "bench")
@@ -53,7 +55,7 @@ def main() -> int:
     site = prepare_corpus(bench, args.n)
     RESULTS.mkdir(exist_ok=True)
     if args.peers:
-        run_peers(bench, args.n, args.peers, args.runs)
+        run_peers(bench, args.n, args.peers, args.runs, args.quiet_wait)
     if not args.skip_ours:
         figures = time_ours(bench, site, args.n, args.runs, args.python, code)
         (RESULTS / f"ours-{args.n}.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
@@ -110,8 +112,8 @@ def prepare_corpus(bench: Path, n: int) -> Path:
     return site
 
 
-def run_peers(bench: Path, n: int, peers: list[str], runs: int) -> None:
-    env = {**os.environ, "RUNS": str(runs)}
+def run_peers(bench: Path, n: int, peers: list[str], runs: int, quiet_wait: int) -> None:
+    env = {**os.environ, "RUNS": str(runs), "QUIET_WAIT": str(quiet_wait)}
     subprocess.run(["bash", str(bench / "run_peers.sh"), str(n), *peers], check=False, env=env)
     target = RESULTS / f"peers-{n}"
     target.mkdir(parents=True, exist_ok=True)

@@ -264,4 +264,6 @@ def finish_later(output: Path, manifest: Manifest, steps) -> tuple[Manifest | No
     problems = session.finish_and_publish(steps)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return session.manifest(manifest.inputs_key), problems
+    updated = session.manifest(manifest.inputs_key)
+    updated.summary = dict(manifest.summary)
+    return updated, problems

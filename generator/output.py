@@ -44,7 +44,8 @@ class Manifest:
     output: str
     entries: dict[str, Entry] = field(default_factory=dict)
     finish_keys: dict[str, str] = field(default_factory=dict)   # feature -> digest of its inputs
-    inputs_key: str | None = None                               # see state.quick_inputs_key
+    inputs_key: str | None = None                               # see pipeline: nothing changed
+    summary: dict = field(default_factory=dict)                 # report figures a no-change build repeats
 
     def damaged(self, folder: Path) -> set[str]:
         """Files changed or deleted by hand since they were published (size or mtime differ)."""

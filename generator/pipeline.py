@@ -112,8 +112,10 @@ def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: Bu
         if stamp and manifest and manifest.inputs_key == stamp and output.is_dir() and not manifest.damaged(output):
             pages = sum(1 for e in manifest.entries.values() if e.origin == "page")
             files = sum(1 for e in manifest.entries.values() if e.origin == "file")
+            images = manifest.summary.get("image_sources", 0)
             return BuildReport(list(state.last_diagnostics.get(str(output), [])), pages=pages, files=files,
-                               seconds=time.perf_counter() - started, output=output, unchanged=pages)
+                               seconds=time.perf_counter() - started, output=output, unchanged=pages,
+                               images=ImageReport(sources=images, reused=images))
     try:
         ctx.theme = load_theme(options.theme or config.theme, site_dir, config.language,
                                None if options.theme else config.lines.line("theme"))
@@ -178,8 +180,9 @@ def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: Bu
         raise
     deferred = None
     if not diags.has_errors:
-        state.remember(output, session.manifest(None if session.deferred else stamp),
-                       [d for d in diags.sorted() if d.severity != "error"])
+        manifest = session.manifest(None if session.deferred else stamp)
+        manifest.summary["image_sources"] = image_report.sources if image_report else 0
+        state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
         if session.deferred:
             deferred = lambda steps=session.deferred: state.finish_later(output, steps, stamp)   # noqa: E731
     return BuildReport(diags.sorted(), pages=len(jobs), files=len(files),
