@@ -51,10 +51,11 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
     serve = ours.get("serve reload", {})
     lines = [f"## {n:,} articles ({ours.get('date', '')}, {ours.get('machine', '')})", ""]
     pages = ours.get("pages", {})
-    if pages:
-        lines += [f"Pages written by ours: {pages.get('actual', '?')} (expected {pages.get('expected', '?')}, "
-                  f"{'match' if pages.get('match') else 'MISMATCH'}); extra files beyond the peers' work: "
-                  f"{pages.get('extra', '?')}.", ""]
+    if pages.get("actual"):
+        actual, expected = pages["actual"], pages.get("expected", {})
+        lines += [f"Pages of the peers' work written by ours: {actual.get('total')} (expected "
+                  f"{expected.get('total')}: {'match' if pages.get('match') else 'MISMATCH'}); besides them "
+                  f"{actual.get('extra')} more files (author pages, feeds, sitemap, search index, assets).", ""]
     lines += ["| figure | ours | " + " | ".join(label for _, label in PEERS) + " | ratio | target | met |",
               "|---|---:|" + "---:|" * len(PEERS) + "---|---|---|"]
     peer_cells = lambda key: " | ".join(_num(peers.get(t, {}).get(key)) for t, _ in PEERS)   # noqa: E731
@@ -63,6 +64,10 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
     ratio = cold / hugo["wall s"] if cold and hugo.get("wall s") else None
     lines.append(_row("cold build, empty cache (s)", cold, peer_cells("wall s"),
                       f"{_num(ratio, 1)} × Hugo" if ratio else "", "≤ 2 × Hugo", ratio is not None and ratio <= 2))
+    bare = wall("cold, without search index")
+    if bare:
+        lines.append(_row("… without the search index (s)", bare, " | ".join("" for _ in PEERS),
+                          f"{_num(bare / hugo['wall s'], 1)} × Hugo" if hugo.get("wall s") else "", "", None))
     warm = wall("cold output, warm cache")
     lines.append(_row("empty output, warm cache (s)", warm, peer_cells("wall s"),
                       f"{_num(warm / hugo['wall s'], 1)} × Hugo" if warm and hugo.get("wall s") else "", "", None))
@@ -74,12 +79,18 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
     edit = wall("one edit")
     lines.append(_row("rebuild after editing one article's body (s)", edit, " | ".join("" for _ in PEERS), "",
                       "≤ 1.5 s", edit is not None and edit <= 1.5))
+    bare_edit = wall("one edit, without search index")
+    if bare_edit:
+        lines.append(_row("… without the search index (s)", bare_edit, " | ".join("" for _ in PEERS), "", "", None))
     reload = serve.get("reload_median_s")
     lines.append(_row("serve: save → page on disk, reload signalled (s)", reload, " | ".join("" for _ in PEERS),
                       "", "≤ 0.3 s", reload is not None and reload <= 0.3))
     peak = (ours.get("cold") or {}).get("peak MiB")
     lines.append(_row("peak memory, cold build (MiB)", peak, peer_cells("peak MiB"), "", "≤ 500 MiB" if n <= 10000
                       else "≤ 3 GiB", peak is not None and peak <= (500 if n <= 10000 else 3072)))
+    bare_peak = (ours.get("cold, without search index") or {}).get("peak MiB")
+    if bare_peak:
+        lines.append(_row("… without the search index (MiB)", bare_peak, " | ".join("" for _ in PEERS), "", "", None))
     if base and n > 10000 and cold and wall("cold") and (base.get("cold") or {}).get("wall s"):
         growth = cold / base["cold"]["wall s"]
         lines.append(_row(f"cold time / the 10,000 figure", growth, " | ".join("" for _ in PEERS), "",

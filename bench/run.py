@@ -46,18 +46,27 @@ def main() -> int:
     parser.add_argument("--peers", nargs="*", default=["hugo", "pelican", "pelican-cache"])
     parser.add_argument("--python", default=str(ROOT / ".venv" / "bin" / "python"), help="our interpreter")
     parser.add_argument("--skip-ours", action="store_true", help="only the peers (and the table)")
+    parser.add_argument("--without-search", action="store_true",
+                        help="time only the build without the search index (Pagefind needs ~0.3 GiB per 1,000 "
+                             "articles: at 100,000 it would not fit in this machine's memory)")
     parser.add_argument("--quiet-wait", type=int, default=60,
                         help="seconds run_peers.sh waits for low CPU pressure before each tool (its QUIET_WAIT)")
     args = parser.parse_args()
 
     bench = prepare_bench(args.shared.resolve() / "bench")
     code = snapshot_code()
+    # The same code without the search feature: Pagefind re-indexes every page on any change and
+    # takes most of the time and memory, so the rest of the pipeline is also timed on its own.
+    no_search = snapshot_code("snapshot-no-search", ("generator/search.py",))
     site = prepare_corpus(bench, args.n)
     RESULTS.mkdir(exist_ok=True)
     if args.peers:
         run_peers(bench, args.n, args.peers, args.runs, args.quiet_wait)
     if not args.skip_ours:
-        figures = time_ours(bench, site, args.n, args.runs, args.python, code)
+        if args.without_search:
+            figures = time_ours_without_search(bench, site, args.n, args.runs, args.python, no_search)
+        else:
+            figures = time_ours(bench, site, args.n, args.runs, args.python, code, no_search)
         (RESULTS / f"ours-{args.n}.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     write_results()
     print(f"wrote {HERE / 'RESULTS.md'}", file=sys.stderr)
@@ -65,15 +74,18 @@ def main() -> int:
 
 
 # ---- set-up ------------------------------------------------------------------------------------
-def snapshot_code() -> Path:
+def snapshot_code(name: str = "snapshot", without: tuple[str, ...] = ()) -> Path:
     """A copy of build.py, generator/ and themes/ taken now: the figures belong to one version of
-    the code even while the tree is being edited (the caches key on the code itself)."""
-    snapshot = WORK / "snapshot"
+    the code even while the tree is being edited (the caches key on the code itself). `without`
+    leaves feature modules out (features.py skips a bundled feature that is absent)."""
+    snapshot = WORK / name
     shutil.rmtree(snapshot, ignore_errors=True)
     snapshot.mkdir(parents=True)
     shutil.copy2(ROOT / "build.py", snapshot / "build.py")
     for folder in ("generator", "themes"):
         shutil.copytree(ROOT / folder, snapshot / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for module in without:
+        (snapshot / module).unlink()
     return snapshot
 
 
@@ -127,32 +139,38 @@ def run_peers(bench: Path, n: int, peers: list[str], runs: int, quiet_wait: int)
 
 
 # ---- our figures -------------------------------------------------------------------------------
-def time_ours(bench: Path, site: Path, n: int, runs: int, python: str, code: Path) -> dict:
+def time_ours(bench: Path, site: Path, n: int, runs: int, python: str, code: Path, no_search: Path) -> dict:
     outroot = WORK / f"ours-out-{n}"
     shutil.rmtree(outroot, ignore_errors=True)
     outroot.mkdir(parents=True)
     build = f'"{python}" "{code / "build.py"}" --site "{site}" --quiet'
+    build_ns = f'"{python}" "{no_search / "build.py"}" --site "{site}" --quiet'
     fresh = f'd=$(mktemp -d "{outroot}/run.XXXXXX") && exec {build} --output "$d"'
-    steady = outroot / "steady"
+    steady, steady_ns = outroot / "steady", outroot / "steady-no-search"
     article = sorted((site / "content" / "articles").glob("*.md"))[n // 3]
+    edit = f'printf "\\nMột câu sửa lúc %s.\\n" "$(date +%s%N)" >> "{article}"'
     figures = {"n": n, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "commands": {}}
+    slow = max(1, runs - 1)      # whole builds of N articles: fewer runs, no warm-up
 
-    def timed(name: str, command: str, warmup: int = 1) -> None:
+    def timed(name: str, command: str, count: int = runs, warmup: int = 1) -> None:
         print(f"== ours: {name}", file=sys.stderr)
         figures["commands"][name] = command
-        figures[name] = timer(bench, command, runs, warmup)
+        figures[name] = timer(bench, command, count, warmup)
         print(f"   wall {figures[name].get('wall s')}  peak {figures[name].get('peak MiB')}", file=sys.stderr)
 
-    timed("cold", f'rm -rf "{site}/.cache" && {fresh}')
+    timed("cold", f'rm -rf "{site}/.cache" && {fresh}', runs, 0)
     figures["pages"] = count_pages(bench, n, newest_run(outroot))
     clean_runs(outroot)
-    timed("cold output, warm cache", fresh)
+    timed("cold, without search index", f'rm -rf "{site}/.cache" && d=$(mktemp -d "{outroot}/run.XXXXXX") '
+                                        f'&& exec {build_ns} --output "$d"', slow, 0)
     clean_runs(outroot)
-    subprocess.run(["sh", "-c", f'{build} --output "{steady}"'], check=True)
+    timed("cold output, warm cache", fresh, slow, 0)
+    clean_runs(outroot)
+    subprocess.run(["sh", "-c", f'{build} --output "{steady}" && {build_ns} --output "{steady_ns}"'], check=True)
     time.sleep(2.5)      # past the racy-mtime window, as in real use (state.RACY_SECONDS)
     timed("no change", f'exec {build} --output "{steady}"')
-    timed("one edit", f'printf "\\nMột câu sửa lúc %s.\\n" "$(date +%s%N)" >> "{article}" '
-                      f'&& exec {build} --output "{steady}"')
+    timed("one edit", f'{edit} && exec {build} --output "{steady}"')
+    timed("one edit, without search index", f'{edit} && exec {build_ns} --output "{steady_ns}"')
     figures["one edit"]["article"] = article.relative_to(site).as_posix()
     print("== ours: serve reload", file=sys.stderr)
     probe = subprocess.run([python, str(HERE / "serve_reload.py"), "--site", str(site), "--code", str(code),
@@ -163,6 +181,35 @@ def time_ours(bench: Path, site: Path, n: int, runs: int, python: str, code: Pat
     except (IndexError, json.JSONDecodeError):
         figures["serve reload"] = {"error": probe.stderr[-2000:]}
     print(f"   {figures['serve reload']}", file=sys.stderr)
+    shutil.rmtree(outroot, ignore_errors=True)
+    return figures
+
+
+def time_ours_without_search(bench: Path, site: Path, n: int, runs: int, python: str, no_search: Path) -> dict:
+    """The large-corpus figures: cold, no change and one edit, all without the search index."""
+    outroot = WORK / f"ours-out-{n}"
+    shutil.rmtree(outroot, ignore_errors=True)
+    outroot.mkdir(parents=True)
+    build = f'"{python}" "{no_search / "build.py"}" --site "{site}" --quiet'
+    steady = outroot / "steady-no-search"
+    article = sorted((site / "content" / "articles").glob("*.md"))[n // 3]
+    figures = {"n": n, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "commands": {}}
+    commands = {
+        # the old tree is moved aside (not deleted) inside the timed command: deleting it is not the build
+        "cold, without search index": (f'rm -rf "{site}/.cache" && if [ -e "{steady}" ]; then mv "{steady}" '
+                                       f'"{outroot}/old.$$"; fi && exec {build} --output "{steady}"', 0),
+        "no change, without search index": (f'exec {build} --output "{steady}"', 0),
+        "one edit, without search index": (f'printf "\\nMột câu sửa lúc %s.\\n" "$(date +%s%N)" >> "{article}" '
+                                           f'&& exec {build} --output "{steady}"', 1),
+    }
+    for name, (command, warmup) in commands.items():
+        print(f"== ours: {name}", file=sys.stderr)
+        figures["commands"][name] = command
+        figures[name] = timer(bench, command, runs, warmup)
+        print(f"   wall {figures[name].get('wall s')}  peak {figures[name].get('peak MiB')}", file=sys.stderr)
+        if name.startswith("cold"):
+            figures["pages"] = count_pages(bench, n, steady)
+            time.sleep(2.5)     # past the racy-mtime window (state.RACY_SECONDS)
     shutil.rmtree(outroot, ignore_errors=True)
     return figures
 

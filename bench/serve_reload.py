@@ -80,6 +80,7 @@ def main() -> int:
             article.write_bytes(original)
             stop.set()
             state.stop()
+            threads[0].join()        # let a deferred step (search index) finish before cleaning up
     print(json.dumps({
         "first_build_s": round(first_seconds, 3),
         "reload_s": [round(t, 3) for t in times],

@@ -8,6 +8,11 @@ A feature is an object with any of these methods; the pipeline calls each at its
 - `extend(model, docs, ctx)` -> a value stored as `model.extras[feature.name]`;
 - `plan(views)` -> RenderJobs; `files(views)` -> OutputFiles (feeds, sitemap, indexes);
 - `finish(folder, model, ctx)` -> diagnostics, run on the staged output before it is published.
+  It sees the complete output tree and must write only files of its own (they are recognised as
+  its products). It runs only when its inputs changed since the last build into that folder:
+  by default every source, the config and every output file; a feature may narrow this with
+  `finish_inputs(model, ctx)` -> a picklable value that changes whenever its products would
+  (see incremental.finish_key). `serve` runs it after the pages are published (deferred).
 """
 from __future__ import annotations
 

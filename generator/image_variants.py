@@ -11,6 +11,7 @@ import concurrent.futures
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import threading
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from generator.diagnostics import Diagnostic, ERROR
 from generator.images import RASTER_SUFFIXES, VARIANT_FOLDER, ImageCatalog, ImageInfo, SourceImage, Variant, plan_variants
+from generator.parallel import can_fork
 
 CACHE_FOLDER = Path(".cache") / "images"
 INDEX_FILE = "index.json"
@@ -94,17 +96,29 @@ def produce_variants(catalog: ImageCatalog, site_dir: Path, jobs: int = 0) -> tu
         (cache_folder(site_dir) / "v").mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs if jobs > 0 else (os.cpu_count() or 1), len(pending) or 1))
     problems: list[Diagnostic] = []
-    # Pillow releases the GIL while decoding, resizing and encoding: threads use every core
-    # without the start-up and copying costs of processes.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        for info, outcome in zip(pending, pool.map(lambda i: _make_safely(i, site_dir), pending)):
-            if isinstance(outcome, int):
-                report.processed += 1
-                report.saved += outcome
-            else:
-                problems.append(Diagnostic(_display(info.source.path, site_dir), None, ERROR,
-                                           f"cannot read image: {outcome}", _HINT))
+    for info, outcome in zip(pending, _run(pending, site_dir, workers)):
+        if isinstance(outcome, int):
+            report.processed += 1
+            report.saved += outcome
+        else:
+            problems.append(Diagnostic(_display(info.source.path, site_dir), None, ERROR,
+                                       f"cannot read image: {outcome}", _HINT))
     return report, problems
+
+
+def _run(pending: list[ImageInfo], site_dir: Path, workers: int) -> list[int | str]:
+    """One task per source image, in worker processes when there are several.
+
+    Processes, not threads: on the sample's 82 photos with 2 cores, two threads were 1.1 times as
+    fast as one (Pillow keeps the GIL for part of the encoding), two processes 1.4 to 1.9 times
+    (5.1 s against 8.8 s with threads on a quiet machine). Forked, like the rest of
+    the build's workers (generator/parallel.py). Results come back in task order.
+    """
+    if workers == 1 or len(pending) < 2 or not can_fork():
+        return [_make_safely(info, site_dir) for info in pending]
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_make_safely, pending, [site_dir] * len(pending), chunksize=4))
 
 
 def variant_files(catalog: ImageCatalog, site_dir: Path) -> list[tuple[Path, str]]:

@@ -119,7 +119,8 @@ class OutputSession:
             stamp = file_stamp(source)
             fingerprint = None if stamp is None else digest_text("copy", str(source), str(stamp))
             self.entries.pop(rel, None)
-            self.pending.pop(rel, None)
+            if self.pending.pop(rel, None) is not None:      # a page or file of the same path: the copy wins
+                self.staging.unstage(rel)
             entry = self.kept(rel, fingerprint)
             if entry is not None:
                 self.entries[rel] = entry
@@ -166,7 +167,7 @@ class OutputSession:
         if not to_run and self.previous is not None:
             self.changed = sorted(set(self.pending) | deleted)
             stats = self._stat_pending()
-            self.staging.publish_moves(deleted)
+            self.staging.publish_moves(list(self.pending), deleted)
             self._record(stats)
             return []
         problems: list[Diagnostic] = []

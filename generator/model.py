@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,27 +136,26 @@ def _related(article: Article, by_slug, by_key) -> tuple[Article, ...]:
 
 
 def _interesting(articles, limit: int = 4) -> dict[str, tuple[Article, ...]]:
-    """Articles sharing most tags with each article, newest first among equals."""
-    by_tag: dict[str, list[Article]] = defaultdict(list)
-    for article in articles:                     # newest first, so each list is by date desc
+    """Articles sharing most tags with each article, newest first among equals.
+
+    Articles are handled by their position in `articles` (newest first), so scores are counted
+    by `Counter` over small ints and ties break on the position itself.
+    """
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for position, article in enumerate(articles):  # newest first, so each list is by date desc
         for tag in article.tags:
-            by_tag[slugify(tag)].append(article)
-    where = {id(a): {} for a in articles}
+            by_tag[slugify(tag)].append(position)
+    where: list[dict[str, int]] = [{} for _ in articles]
     for tag, members in by_tag.items():
-        for i, article in enumerate(members):
-            where[id(article)][tag] = i
-    rank = {id(a): i for i, a in enumerate(articles)}
+        for i, position in enumerate(members):
+            where[position][tag] = i
     result: dict[str, tuple[Article, ...]] = {}
-    for article in articles:
-        scores: dict[int, int] = defaultdict(int)
-        candidates: dict[int, Article] = {}
-        for tag, i in where[id(article)].items():
-            members = by_tag[tag]
-            for other in members[max(0, i - TAG_WINDOW): i + TAG_WINDOW + 1]:
-                if other is not article:
-                    scores[id(other)] += 1
-                    candidates[id(other)] = other
-        best = sorted(candidates, key=lambda k: (-scores[k], rank[k]))[:limit]
-        if best:
-            result[article.key] = tuple(candidates[k] for k in best)
+    for position, article in enumerate(articles):
+        scores: Counter = Counter()
+        for tag, i in where[position].items():
+            scores.update(by_tag[tag][max(0, i - TAG_WINDOW): i + TAG_WINDOW + 1])
+        scores.pop(position, None)
+        if scores:
+            best = heapq.nsmallest(limit, scores, key=lambda k: (-scores[k], k))
+            result[article.key] = tuple(articles[k] for k in best)
     return result

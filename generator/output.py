@@ -14,6 +14,7 @@ changed or deleted by hand (those are simply written again).
 """
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -61,13 +62,16 @@ class Manifest:
         return damaged
 
 
+_SERIAL = itertools.count()      # two sessions of one process (serve) never share a folder
+
+
 class Staging:
     """A private folder next to `target` that collects this build's new and changed files."""
 
     def __init__(self, target: Path):
         self.target = target.resolve()
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = self.target.parent / f".{self.target.name}.new-{os.getpid()}"
+        self.folder = self.target.parent / f".{self.target.name}.new-{os.getpid()}-{next(_SERIAL)}"
         if self.folder.exists():
             shutil.rmtree(self.folder)
         self.folder.mkdir()
@@ -111,9 +115,15 @@ class Staging:
             except OSError:
                 shutil.copy2(self.target / rel, destination)
 
-    def publish_moves(self, deleted) -> None:
-        """Move each staged file into place, then delete the files no longer produced."""
-        for rel in sorted(self.staged):
+    def unstage(self, rel: str) -> None:
+        """Take back a staged file (another producer of the same path won)."""
+        if rel in self.staged:
+            os.unlink(self.folder / rel)
+            self.staged.discard(rel)
+
+    def publish_moves(self, paths, deleted) -> None:
+        """Move the staged `paths` into place, then delete the files no longer produced."""
+        for rel in sorted(paths):
             destination = self.target / rel
             destination.parent.mkdir(parents=True, exist_ok=True)
             if destination.is_dir() and not destination.is_symlink():

@@ -100,7 +100,7 @@ def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: Bu
     ctx = BuildContext(site_dir, config, options, options.today or dt.datetime.now(config.tz).date(),
                        list_media(site_dir))
     output = (options.output or site_dir / "output").resolve()
-    state = state or BuildState(site_dir)
+    state = state or BuildState(site_dir, keep_sources=False)    # a one-shot build: nothing to keep warm
     state.started_ns = started_ns
     progress = progress or Progress(enabled=False)
     stamp = None
@@ -176,7 +176,8 @@ def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: Bu
         diags.extend(write_output(session, files, ctx, model, features, state.inputs_digest, state.defer_finish))
     except BaseException:
         session.discard()
-        state.forget(output)     # the folder may be half-published: the next build writes it whole
+        if options.write:
+            state.forget(output)     # the folder may be half-published: the next build writes it whole
         raise
     deferred = None
     if not diags.has_errors:
@@ -200,7 +201,7 @@ def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnosti
     docs = Documents()
     state = state or BuildState(site_dir, persist=False)
     sources = discover(site_dir, state.load_source)
-    state.keep_sources({source.path for source in sources})
+    state.prune_sources({source.path for source in sources})
     cache = state.document_cache(ctx.config.base_path, ctx.config.tz.key)
     advance = progress.stage("Đọc bài", len(sources)) if progress else None
     parsed = read_sources(sources, ctx.config.tz, ctx.config.base_path, cache, worker_count(ctx.options.jobs), advance)

@@ -33,6 +33,7 @@ class BuildState:
     sources: dict = field(default_factory=dict)   # rel path -> ((size, mtime, inode), SourceFile)
     started_ns: int = 0
     defer_finish: bool = False       # serve: publish pages first, rebuild the search index after
+    keep_sources: bool = True        # remember read sources for the next build (a one-shot build does not)
 
     def finish_later(self, output: Path, steps, inputs_key: str | None) -> list:
         """Run the finish steps a build deferred (see incremental.finish_later); returns problems."""
@@ -60,13 +61,14 @@ class BuildState:
         with open(file, "rb") as stream:
             data = stream.read()
         source = SourceFile(kind, rel, data, hashlib.sha256(data).hexdigest())
-        if status.st_mtime_ns < self.started_ns - RACY_SECONDS * 1_000_000_000 and len(data) == status.st_size:
+        if (self.keep_sources and status.st_mtime_ns < self.started_ns - RACY_SECONDS * 1_000_000_000
+                and len(data) == status.st_size):
             self.sources[rel] = (stamp, source)
         else:
             self.sources.pop(rel, None)
         return source
 
-    def keep_sources(self, paths: set[str]) -> None:
+    def prune_sources(self, paths: set[str]) -> None:
         """Forget files that are gone (a long `serve` session would otherwise keep them all)."""
         for path in [p for p in self.sources if p not in paths]:
             del self.sources[path]
