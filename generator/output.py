@@ -94,14 +94,15 @@ class Staging:
         self.staged.add(rel)
 
     def copy_file(self, source: Path, rel: str) -> None:
-        """Hard-link (or copy) a source file, e.g. an image, into the staged tree."""
+        """Copy a source file (an image, a theme stylesheet) into the staged tree.
+
+        A copy, not a hard link: editors save files in place, and a link would let an edit (even
+        one that breaks the build) change the published folder without a successful build.
+        """
         destination = self.path(rel)
         if os.path.lexists(destination):
             os.unlink(destination)
-        try:
-            os.link(source, destination)
-        except OSError:
-            shutil.copyfile(source, destination)
+        shutil.copyfile(source, destination)
         self.staged.add(rel)
 
     def mirror(self, paths) -> None:
