@@ -31,10 +31,14 @@ def results_markdown(folder: Path) -> str:
            "Every figure is a median of whole-process runs (interpreter start-up included) timed by",
            "the shared benchmark's `timeit.py`, on the same corpus (`gen_corpus.py --format neutral`), in the",
            "same call as the peers (`run_peers.sh`). The machine is shared: compare only within one table.", ""]
-    sizes = sorted(int(p.stem.split("-")[1]) for p in folder.glob("ours-*.json"))
+    sizes = sorted({int(p.stem.split("-")[1]) for p in folder.glob("ours-*.json")})
     base = None
     for n in sizes:
-        ours = json.loads((folder / f"ours-{n}.json").read_text(encoding="utf-8"))
+        ours: dict = {}
+        for part in (f"ours-{n}.json", f"ours-{n}-without-search.json"):   # a later run's figures win
+            if (folder / part).exists():
+                figures = json.loads((folder / part).read_text(encoding="utf-8"))
+                ours = {**ours, **figures, "commands": {**ours.get("commands", {}), **figures.get("commands", {})}}
         peers = peer_figures(folder, n)
         out += section(n, ours, peers, base)
         if n == 10000:

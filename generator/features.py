@@ -13,6 +13,8 @@ A feature is an object with any of these methods; the pipeline calls each at its
   by default every source, the config and every output file; a feature may narrow this with
   `finish_inputs(model, ctx)` -> a picklable value that changes whenever its products would
   (see incremental.finish_key). `serve` runs it after the pages are published (deferred).
+  `finish_reads`: the output path prefixes it reads (default: all); only those published files
+  are linked into the folder it is given, which makes an incremental build much cheaper.
 """
 from __future__ import annotations
 

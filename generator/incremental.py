@@ -129,32 +129,33 @@ class OutputSession:
                 self.pending[rel] = (fingerprint, None, "copy")
 
     # ---- finish steps and publishing -----------------------------------------------------
-    def finish_and_publish(self, steps: list[tuple[str, str | None, Callable[[Path], list[Diagnostic]]]],
-                           defer: bool = False) -> list[Diagnostic]:
+    def finish_and_publish(self, steps: list[tuple], defer: bool = False) -> list[Diagnostic]:
         """Run the finish steps whose inputs changed, then publish; nothing is published on error.
 
-        `steps` holds (feature name, digest of its inputs or None, run(folder) -> diagnostics).
+        `steps` holds (feature name, digest of its inputs or None, run(folder) -> diagnostics,
+        the output path prefixes the step reads or None for all). Before a step runs, the staged
+        folder is completed with hard links to the published files it reads.
         With `defer` (serve), a step that has intact products from an earlier build is not run:
         the pages are published now, the step waits in `self.deferred` (see `finish_later`).
         """
         produced = set(self.entries) | set(self.pending)
         to_run, keep = [], []
-        for name, key, run in steps:
+        for name, key, run, reads in steps:
             products = self._products(name)
             intact = all(p not in self.damaged for p in products)
             if self.previous is not None and key is not None and intact and self.previous.finish_keys.get(name) == key:
                 keep.append(name)
             else:
-                to_run.append((name, key, run))
+                to_run.append((name, key, run, reads))
             if key is not None:
                 self.finish_keys[name] = key
         self.deferred = []
         if defer and self.previous is not None:
-            for name, key, run in to_run:
+            for name, key, run, reads in to_run:
                 products = self._products(name)
                 if products and all(p not in self.damaged for p in products):
                     keep.append(name)
-                    self.deferred.append((name, key, run))
+                    self.deferred.append((name, key, run, reads))
                     self.finish_keys.pop(name, None)      # stale until the step has run
                     if name in self.previous.finish_keys:
                         self.finish_keys[name] = self.previous.finish_keys[name]
@@ -163,32 +164,41 @@ class OutputSession:
             for path in self._products(name):
                 if path not in produced:
                     self.entries[path] = self.previous.entries[path]
-        deleted = set(self.previous.entries) - set(self.entries) - set(self.pending) if self.previous else set()
-        if not to_run and self.previous is not None:
-            self.changed = sorted(set(self.pending) | deleted)
-            stats = self._stat_pending()
-            self.staging.publish_moves(list(self.pending), deleted)
-            self._record(stats)
-            return []
         problems: list[Diagnostic] = []
-        if self.previous is not None:
-            self.staging.mirror(sorted(p for p in self.entries if p not in self.pending))
-        for name, _key, run in to_run:
+        if to_run and self.previous is not None:      # complete what the steps read with hard links
+            reads = _union_reads(to_run)
+            self.staging.mirror(sorted(p for p in self.entries if p not in self.pending
+                                       and (reads is None or p.startswith(reads))))
+        for name, _key, run, _reads in to_run:
             before = _snapshot(self.staging.folder)
             problems.extend(run(self.staging.folder))
             for path, stamp in _snapshot(self.staging.folder).items():
                 if before.get(path) != stamp and path not in self.pending:
-                    self.entries.pop(path, None)
-                    self.pending[path] = (None, None, f"finish:{name}")
+                    self._product(path, name)
             if any(p.severity == "error" for p in problems):
                 self.discard()
                 return problems
         deleted = set(self.previous.entries) - set(self.entries) - set(self.pending) if self.previous else set()
         self.changed = sorted(set(self.pending) | deleted)
         stats = self._stat_pending()
-        self.staging.publish_swap()
+        if self.previous is None:
+            self.staging.publish_swap()       # a first or full build: the staged tree is complete
+        else:
+            self.staging.publish_moves(list(self.pending), deleted)
         self._record(stats)
         return problems
+
+    def _product(self, path: str, name: str) -> None:
+        """A file a finish step wrote: published only if its bytes differ from the published one."""
+        with open(self.staging.folder / path, "rb") as stream:
+            sha = hashlib.sha256(stream.read()).hexdigest()
+        origin = f"finish:{name}"
+        old = self.previous.entries.get(path) if self.previous else None
+        if old is not None and old.origin == origin and old.sha256 == sha and path not in self.damaged:
+            self.entries[path] = old
+        else:
+            self.entries.pop(path, None)
+            self.pending[path] = (sha, sha, origin)
 
     def discard(self) -> None:
         if self.staging is not None:
@@ -212,6 +222,16 @@ class OutputSession:
             status = stats[path]
             self.entries[path] = Entry(fingerprint, sha, status.st_size, status.st_mtime_ns, origin)
         self.pending.clear()
+
+
+def _union_reads(steps) -> tuple[str, ...] | None:
+    """Output path prefixes any of the steps reads; None when one of them reads everything."""
+    prefixes: list[str] = []
+    for step in steps:
+        if step[3] is None:
+            return None
+        prefixes.extend(step[3])
+    return tuple(prefixes)
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -259,7 +279,7 @@ def finish_later(output: Path, manifest: Manifest, steps) -> tuple[Manifest | No
     if session.previous is None or session.damaged:
         session.discard()
         return None, []
-    names = {f"finish:{name}" for name, _key, _run in steps}
+    names = {f"finish:{step[0]}" for step in steps}
     session.entries = {p: e for p, e in manifest.entries.items() if e.origin not in names}
     session.finish_keys = dict(manifest.finish_keys)
     problems = session.finish_and_publish(steps)

@@ -245,5 +245,6 @@ def write_output(session: OutputSession, files: list[OutputFile], ctx: BuildCont
     session.stage_copies(copies)
     produced = entries_digest(session)
     steps = [(f.name, finish_key(f, inputs_digest, produced, model, ctx),
-              lambda folder, f=f: f.finish(folder, model, ctx)) for f in features if hasattr(f, "finish")]
+              lambda folder, f=f: f.finish(folder, model, ctx), getattr(f, "finish_reads", None))
+             for f in features if hasattr(f, "finish")]
     return session.finish_and_publish(steps, defer)

@@ -120,6 +120,9 @@ class SearchFeature:
     """Plugs search into the pipeline (see generator/features.py)."""
 
     name = "search"
+    # What `finish` reads in the output (built_records): the incremental writer gives it these
+    # published files and nothing else it does not need (see incremental.finish_and_publish).
+    finish_reads = (f"{urls.HONOUR_ROOT}/", f"{urls.UNIT_ROOT}/")
 
     def plan(self, views: "Views"):
         from generator.routes import RenderJob   # routes imports views

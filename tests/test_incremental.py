@@ -209,3 +209,23 @@ def test_serve_defers_the_finish_steps_until_after_the_pages(site, tmp_path):
     assert report.deferred() == []
     assert_same_tree(out, clean)
     assert build_site(site, options, state=state).deferred is None
+
+
+HONOUR_EDITS = {
+    "roll entry": lambda s: replace_in(s / "content/honours/2024/cong-nhan-gioi-2024.yaml",
+                                       "position: Tổ trưởng tổ cơ khí", "position: Tổ phó tổ cơ khí"),
+    "roll deleted": lambda s: (s / "content/honours/2025/khen-thuong-2025.yaml").unlink(),
+    "campaign": lambda s: replace_in(s / "content/campaigns/thi-dua-2024.md", "title:", "title: Đợt"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(HONOUR_EDITS))
+def test_honour_rolls_and_their_search_records_follow_edits(copy_site, tmp_path, edit):
+    """Rolls, unit pages and the search records built from them (read back from the output)."""
+    site = copy_site("honours")
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    HONOUR_EDITS[edit](site)
+    report = build(site, out)
+    assert report.ok, [d.format() for d in report.diagnostics]
+    assert_same_tree(out, clean_build(site, tmp_path))
