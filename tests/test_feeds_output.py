@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, SITES, build
 
 BASE = "https://binhson.example.vn/"
-ATOM_SCHEMA = ROOT.parent / "shared" / "kit" / "schemas" / "atom.rnc"
+ATOM_SCHEMA = Path(__file__).parent / "schemas" / "atom.rnc"   # RFC 4287 Appendix B
 FEEDS = ["rss.xml", "atom.xml", "thoi-su/rss.xml", "thoi-su/atom.xml", "hoat-dong-cong-doan/rss.xml",
          "hoat-dong-cong-doan/atom.xml", "nu-cong/rss.xml", "nu-cong/atom.xml", "van-hoa/rss.xml",
          "phong-trao/thi-dua-nam-2026/rss.xml", "phong-trao/thi-dua-nam-2026/atom.xml"]
