@@ -18,7 +18,7 @@ from generator.images import ImageCatalog
 from generator.view_types import (ArticleContext, BrandingView, Card, HomeContext, ImageView, ListingContext,
                                   NotFoundContext, PageContext, PageMeta, SiteView)
 from generator.model import SiteModel, Taxon
-from generator.vietnamese import format_date, format_datetime, format_short
+from generator.vietnamese import format_datetime, format_short
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 

@@ -37,6 +37,17 @@ def copy_site(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def discovery_output(tmp_path_factory) -> Path:
+    """tests/sites/discovery built once from a copy (feeds, search and metadata tests read it)."""
+    site = tmp_path_factory.mktemp("site") / "discovery"
+    shutil.copytree(SITES / "discovery", site)
+    out = tmp_path_factory.mktemp("out") / "output"
+    report = build(site, out)
+    assert report.ok, "\n".join(d.format() for d in report.diagnostics)
+    return out
+
+
+@pytest.fixture(scope="session")
 def sample_output(tmp_path_factory) -> Path:
     """The bundled sample site (repo root) built once per test session."""
     out = tmp_path_factory.mktemp("sample") / "output"

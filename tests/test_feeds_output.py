@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SITES, build
+from conftest import SITES, build
 
 BASE = "https://binhson.example.vn/"
 ATOM_SCHEMA = Path(__file__).parent / "schemas" / "atom.rnc"   # RFC 4287 Appendix B
@@ -20,13 +20,8 @@ FEEDS = ["rss.xml", "atom.xml", "thoi-su/rss.xml", "thoi-su/atom.xml", "hoat-don
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site") / "discovery"
-    shutil.copytree(SITES / "discovery", site)
-    out = tmp_path_factory.mktemp("out") / "output"
-    report = build(site, out)
-    assert report.ok, "\n".join(d.format() for d in report.diagnostics)
-    return out
+def output(discovery_output) -> Path:
+    return discovery_output
 
 
 def parse(output: Path, rel: str):

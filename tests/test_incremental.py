@@ -6,7 +6,6 @@ builds the edited site from scratch (no cache, empty folder) and compares the tw
 """
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 

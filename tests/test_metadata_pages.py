@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import SITES, build
 from generator.sitemap import SitemapEntry, page_lastmod, sitemap_files
 
 BASE = "https://binhson.example.vn/"
@@ -18,13 +16,8 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site") / "discovery"
-    shutil.copytree(SITES / "discovery", site)
-    out = tmp_path_factory.mktemp("out") / "output"
-    report = build(site, out)
-    assert report.ok, "\n".join(d.format() for d in report.diagnostics)
-    return out
+def output(discovery_output) -> Path:
+    return discovery_output
 
 
 def page(output: Path, rel: str) -> BeautifulSoup:

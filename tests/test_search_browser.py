@@ -2,25 +2,18 @@
 from __future__ import annotations
 
 import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import SITES, build
 
 pytestmark = pytest.mark.browser
 HAS_ROLLS = importlib.util.find_spec("generator.honours") is not None
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site") / "discovery"
-    shutil.copytree(SITES / "discovery", site)
-    out = tmp_path_factory.mktemp("out") / "output"
-    report = build(site, out)
-    assert report.ok, "\n".join(d.format() for d in report.diagnostics)
-    return out
+def output(discovery_output) -> Path:
+    return discovery_output
 
 
 @pytest.fixture

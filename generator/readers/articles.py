@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from generator.diagnostics import ContentError, Diagnostic, Diagnostics, ERROR
+from generator.diagnostics import ContentError, Diagnostic, Diagnostics
 from generator.documents import FORMATS, Article, Page
 from generator.markdown_render import MarkdownRenderer
 from generator.readers.fields import Fields
