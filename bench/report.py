@@ -100,7 +100,8 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
         lines.append(_row(f"cold time / the 10,000 figure", growth, " | ".join("" for _ in PEERS), "",
                           f"≤ {n / 10000 * 1.1:.0f} (linear)", growth <= n / 10000 * 1.1))
     lines += ["", "Commands (timed whole, `$d` a fresh empty folder):", ""]
-    lines += [f"- {name}: `{command}`" for name, command in ours.get("commands", {}).items()]
+    root = str(Path(__file__).resolve().parent.parent) + "/"       # shown relative to the repository
+    lines += [f"- {name}: `{command.replace(root, '')}`" for name, command in ours.get("commands", {}).items()]
     if serve:
         lines += [f"- serve reload: `bench/serve_reload.py` (devserver.Builder + watcher), each edit: "
                   f"{serve.get('reload_s', serve.get('error'))}"]

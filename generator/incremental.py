@@ -165,6 +165,15 @@ class OutputSession:
                 if path not in produced:
                     self.entries[path] = self.previous.entries[path]
         problems: list[Diagnostic] = []
+        self._run_steps(to_run, problems)
+        if any(p.severity == "error" for p in problems):
+            self.discard()
+            return problems
+        self.publish()
+        return problems
+
+    def _run_steps(self, to_run: list[tuple], problems: list[Diagnostic]) -> None:
+        """Run finish steps in the staged folder; what they write becomes pending products."""
         if to_run and self.previous is not None:      # complete what the steps read with hard links
             reads = _union_reads(to_run)
             self.staging.mirror(sorted(p for p in self.entries if p not in self.pending
@@ -176,8 +185,10 @@ class OutputSession:
                 if before.get(path) != stamp and path not in self.pending:
                     self._product(path, name)
             if any(p.severity == "error" for p in problems):
-                self.discard()
-                return problems
+                return
+
+    def publish(self) -> None:
+        """Put the staged files in place and delete those no longer produced (see output.py)."""
         deleted = set(self.previous.entries) - set(self.entries) - set(self.pending) if self.previous else set()
         self.changed = sorted(set(self.pending) | deleted)
         stats = self._stat_pending()
@@ -186,7 +197,6 @@ class OutputSession:
         else:
             self.staging.publish_moves(list(self.pending), deleted)
         self._record(stats)
-        return problems
 
     def _product(self, path: str, name: str) -> None:
         """A file a finish step wrote: published only if its bytes differ from the published one."""
@@ -272,9 +282,10 @@ def entries_digest(session: OutputSession) -> str:
     return h.hexdigest()
 
 
-def finish_later(output: Path, manifest: Manifest, steps) -> tuple[Manifest | None, list[Diagnostic]]:
-    """Run finish steps a build deferred, against the folder it published, and publish their
-    products. Gives up (None) if the folder changed meanwhile: the next build sees to it."""
+def prepare_later(output: Path, manifest: Manifest, steps) -> tuple[OutputSession | None, list[Diagnostic]]:
+    """Run finish steps a build deferred, against the folder it published, in a private folder;
+    the caller publishes the session (or discards it). None if the folder changed meanwhile or a
+    step failed: the next build sees to it."""
     session = OutputSession(output, manifest)
     if session.previous is None or session.damaged:
         session.discard()
@@ -282,9 +293,12 @@ def finish_later(output: Path, manifest: Manifest, steps) -> tuple[Manifest | No
     names = {f"finish:{step[0]}" for step in steps}
     session.entries = {p: e for p, e in manifest.entries.items() if e.origin not in names}
     session.finish_keys = dict(manifest.finish_keys)
-    problems = session.finish_and_publish(steps)
+    for name, key, _run, _reads in steps:
+        if key is not None:
+            session.finish_keys[name] = key
+    problems: list[Diagnostic] = []
+    session._run_steps(list(steps), problems)
     if any(p.severity == "error" for p in problems):
+        session.discard()
         return None, problems
-    updated = session.manifest(manifest.inputs_key)
-    updated.summary = dict(manifest.summary)
-    return updated, problems
+    return session, problems

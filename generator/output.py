@@ -3,10 +3,9 @@
 A build stages what it writes in a folder beside the target, then publishes it one of two ways:
 
 - *move*: the staged files (only the changed ones) replace their namesakes one by one and files no
-  longer produced are deleted. Used by incremental builds whose finish steps did not run.
-- *swap*: the staged folder is a complete tree (unchanged files hard-linked from the published
-  folder, so nothing is copied) and replaces the published folder in one rename. Used for a first
-  or full build, and whenever a finish step (the search index) must see every page.
+  longer produced are deleted. Used by every build that has a usable manifest of the folder.
+- *swap*: the staged folder is a complete tree and replaces the published folder in one rename.
+  Used for a first or full build (no manifest, or the folder was deleted).
 
 `Manifest` records what the published folder holds (a fingerprint, the bytes' sha256, size and
 mtime per file), so the next build can tell unchanged files from changed ones and notice files

@@ -76,7 +76,7 @@ class BuildReport:
     images: ImageReport | None = None
     unchanged: int = 0       # pages neither rendered nor written: their fingerprint did not change
     changed: tuple[str, ...] = ()   # output paths this build wrote or deleted (for reloading only those)
-    deferred: Callable[[], list[Diagnostic]] | None = None   # finish steps left for later (serve)
+    deferred: Callable[..., list[Diagnostic]] | None = None  # finish steps left for later (serve): run it
 
     @property
     def ok(self) -> bool:
@@ -86,6 +86,15 @@ class BuildReport:
 def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: BuildState | None = None,
                progress: Progress | None = None) -> BuildReport:
     """Build a site; `state` (kept by `serve`) holds caches warm between builds."""
+    if state is None:
+        return _build_site(site_dir, options, None, progress)
+    with state.lock:          # a deferred finish step (state.finish_later) never publishes mid-build
+        state.generation += 1
+        return _build_site(site_dir, options, state, progress)
+
+
+def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
+                progress: Progress | None) -> BuildReport:
     started, started_ns = time.perf_counter(), now_ns()
     site_dir = site_dir.resolve()
     diags = Diagnostics()
@@ -185,7 +194,7 @@ def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: Bu
         manifest.summary["image_sources"] = image_report.sources if image_report else 0
         state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
         if session.deferred:
-            deferred = lambda steps=session.deferred: state.finish_later(output, steps, stamp)   # noqa: E731
+            deferred = lambda wait=False, steps=session.deferred: state.finish_later(output, steps, stamp, wait)  # noqa: E731
     return BuildReport(diags.sorted(), pages=len(jobs), files=len(files),
                        seconds=time.perf_counter() - started, output=output, images=image_report,
                        unchanged=session.unchanged, changed=tuple(session.changed), deferred=deferred)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ from generator.output import Manifest
 # unseen; such a build does not record its inputs stamp, so the next one checks contents.
 RACY_SECONDS = 2
 KEEP_MANIFESTS = 8
+QUIET_BEFORE_FINISH = 2.0    # serve: seconds without a new build before a deferred step starts
+BACKGROUND_NICE = 10         # and its priority (inherited by Pagefind), so edits stay quick
 
 
 @dataclass
@@ -33,20 +36,50 @@ class BuildState:
     sources: dict = field(default_factory=dict)   # rel path -> ((size, mtime, inode), SourceFile)
     started_ns: int = 0
     defer_finish: bool = False       # serve: publish pages first, rebuild the search index after
+    generation: int = 0              # builds started with this state (see finish_later)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    background: threading.Thread | None = None
     keep_sources: bool = True        # remember read sources for the next build (a one-shot build does not)
 
-    def finish_later(self, output: Path, steps, inputs_key: str | None) -> list:
-        """Run the finish steps a build deferred (see incremental.finish_later); returns problems."""
-        from generator.incremental import finish_later
+    def finish_later(self, output: Path, steps, inputs_key: str | None, wait: bool = False) -> list:
+        """Run the finish steps a build deferred (the search index) and publish what they make.
 
-        manifest = self.manifests.get(str(output))
-        if manifest is None:
-            return []
-        updated, problems = finish_later(output, manifest, steps)
-        if updated is not None:
-            updated.inputs_key = inputs_key
-            self.remember(output, updated, self.last_diagnostics.get(str(output), []))
-        return problems
+        By default on a thread of its own, so the next edit's build never waits for it: the
+        steps run in a private folder, and their products are published only if no build has
+        published since (`generation`, under `lock`, which `pipeline.build_site` holds).
+        Returns the problems when `wait`, else [] at once.
+        """
+        from generator.incremental import prepare_later
+
+        generation = self.generation
+
+        def work() -> list:
+            if not wait:
+                _yield_to_builds()
+                time.sleep(QUIET_BEFORE_FINISH)    # another save soon makes this work stale anyway
+                if self.generation != generation:
+                    return []
+            manifest = self.manifests.get(str(output))
+            if manifest is None:
+                return []
+            session, problems = prepare_later(output, manifest, steps)
+            if session is None:
+                return problems
+            with self.lock:
+                if self.generation != generation or self.manifests.get(str(output)) is not manifest:
+                    session.discard()          # a newer build published: this index is stale
+                    return problems
+                session.publish()
+                updated = session.manifest(inputs_key)
+                updated.summary = dict(manifest.summary)
+                self.remember(output, updated, self.last_diagnostics.get(str(output), []))
+            return problems
+
+        if wait:
+            return work()
+        self.background = threading.Thread(target=work, name="deferred finish steps", daemon=True)
+        self.background.start()
+        return []
 
     def load_source(self, kind: str, file: Path, rel: str):
         """sources.discover's `load`: the SourceFile read last time when the file's stat is the
@@ -165,3 +198,11 @@ def _walk(root: Path):
 
 def now_ns() -> int:
     return time.time_ns()
+
+
+def _yield_to_builds() -> None:
+    """Lower this thread's CPU priority (Linux: per thread; processes it starts inherit it)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+    except (AttributeError, OSError):
+        pass

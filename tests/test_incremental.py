@@ -205,7 +205,7 @@ def test_serve_defers_the_finish_steps_until_after_the_pages(site, tmp_path):
     index = {p for p in tree(clean) if p.startswith("pagefind/")}
     assert index and {p: b for p, b in tree(out).items() if p not in index and not p.startswith("pagefind/")} == \
         {p: b for p, b in tree(clean).items() if p not in index}
-    assert report.deferred() == []
+    assert report.deferred(wait=True) == []
     assert_same_tree(out, clean)
     assert build_site(site, options, state=state).deferred is None
 
@@ -227,4 +227,20 @@ def test_honour_rolls_and_their_search_records_follow_edits(copy_site, tmp_path,
     HONOUR_EDITS[edit](site)
     report = build(site, out)
     assert report.ok, [d.format() for d in report.diagnostics]
+    assert_same_tree(out, clean_build(site, tmp_path))
+
+
+def test_a_deferred_step_overtaken_by_a_newer_build_never_leaves_stale_output(site, tmp_path):
+    out = tmp_path / "out"
+    state = BuildState(site.resolve(), defer_finish=True)
+    options = BuildOptions(output=out, today=TODAY)
+    assert build_site(site, options, state=state).ok
+    EDITS["title"](site)
+    first = build_site(site, options, state=state)
+    first.deferred()                       # on its own thread, as `serve` runs it
+    EDITS["tags"](site)
+    second = build_site(site, options, state=state)
+    state.background.join()
+    if second.deferred is not None:
+        second.deferred(wait=True)
     assert_same_tree(out, clean_build(site, tmp_path))
