@@ -29,7 +29,6 @@ KNOWN_KEYS = {
     "categories": "key: name or key: {name, parent, description}",
     "feeds": "{length, full_content} for RSS and Atom feeds",
     "branding": "logo, brand_colour, accent_colour, favicon, head_html, footer_links, member_links",
-    "permalinks": "URL patterns overriding the defaults",
     "new": "defaults for `build.py new`: {author} written into new articles",
 }
 ORGANISATION_KEYS = ("name", "licence", "address", "phone", "fax", "email")
