@@ -216,7 +216,17 @@ def time_ours_without_search(bench: Path, site: Path, n: int, runs: int, python:
     return figures
 
 
+def cpu_pressure_seconds() -> float:
+    """Linux PSI: seconds some task waited for a CPU, since boot (0 where PSI is missing)."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        return int(line.split("total=")[1]) / 1e6
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def timer(bench: Path, command: str, runs: int, warmup: int) -> dict:
+    pressure, started = cpu_pressure_seconds(), time.monotonic()
     done = subprocess.run([sys.executable, str(bench / "timeit.py"), "-n", str(runs), "--warmup", str(warmup),
                            "--timeout", "7200", "--", "sh", "-c", command], capture_output=True, text=True)
     rows = {}
@@ -227,6 +237,7 @@ def timer(bench: Path, command: str, runs: int, warmup: int) -> dict:
             rows[match.group(1) + " range"] = [float(match.group(2)), float(match.group(4))]
         elif line.startswith("A exit"):
             rows["exit"] = line[len("A exit "):]
+    rows["cpu pressure s / call s"] = [round(cpu_pressure_seconds() - pressure), round(time.monotonic() - started)]
     return rows
 
 

@@ -5,6 +5,7 @@ config -> read sources -> validate -> site model -> page plan -> render -> atomi
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,11 +87,14 @@ class BuildReport:
 def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: BuildState | None = None,
                progress: Progress | None = None) -> BuildReport:
     """Build a site; `state` (kept by `serve`) holds caches warm between builds."""
-    if state is None:
-        return _build_site(site_dir, options, None, progress)
-    with state.lock:          # a deferred finish step (state.finish_later) never publishes mid-build
-        state.generation += 1
-        return _build_site(site_dir, options, state, progress)
+    try:
+        if state is None:
+            return _build_site(site_dir, options, None, progress)
+        with state.lock:          # a deferred finish step (state.finish_later) never publishes mid-build
+            state.generation += 1
+            return _build_site(site_dir, options, state, progress)
+    finally:
+        gc.unfreeze()             # what the build froze (see _build_site) can be collected again
 
 
 def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
@@ -132,6 +136,10 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         diags.extend([exc.diagnostic])
 
     docs = read_documents(site_dir, ctx, features, diags, state, progress)
+    # Documents, and below the page plan, live until the build ends: freezing them spares the cycle
+    # collector from scanning millions of objects again and again (~20 % of a 10,000-article build),
+    # and forked workers from copying the pages it would touch.
+    gc.freeze()
     diags.extend(outside_links(site_dir))
     diags.extend(check_documents(docs.articles, docs.pages, docs.campaigns, config, set(ctx.media),
                                  ctx.today, options.drafts))
@@ -156,6 +164,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         return BuildReport(diags.sorted(), seconds=time.perf_counter() - started, images=image_report)
 
     model = assemble_model(docs, ctx, features)
+    gc.freeze()
     views = Views(model, ctx.theme.strings, ctx.images)
     jobs = plan_pages(views, [f.plan for f in features if hasattr(f, "plan")])
     env.globals.update({"site": views.site(), "ui": ctx.theme.strings,
@@ -168,6 +177,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
         fingerprinter = Fingerprinter(shared)
         fingerprints = [fingerprinter.page(job.url, job.template, job.context) for job in jobs]
+        gc.freeze()
         diags.extend(session.render_pages(env, jobs, fingerprints, site_dir,
                                           PictureRewriter(ctx.images, views.links.href).rewrite,
                                           worker_count(options.jobs), progress.stage("Dựng trang", len(jobs))))
