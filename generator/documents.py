@@ -37,6 +37,8 @@ class Article:
     links: tuple[str, ...] = ()    # hrefs in the body, for link checks
     images: tuple[str, ...] = ()   # img srcs in the body, for media checks
     words: int = 0
+    body_d_words: str = ""          # the body's words holding "đ", folded: the search supplement
+                                    # (search_records), made here so the document cache keeps it
     key_lines: dict = field(default_factory=dict, compare=False, repr=False)  # front-matter key -> line
 
     @property

@@ -15,6 +15,10 @@ A feature is an object with any of these methods; the pipeline calls each at its
   (see incremental.finish_key). `serve` runs it after the pages are published (deferred).
   `finish_reads`: the output path prefixes it reads (default: all); only those published files
   are linked into the folder it is given, which makes an incremental build much cheaper.
+- `finish_steps(model, ctx, produced_digest)` -> a list of `incremental.FinishStep`, instead of
+  `finish`: several steps, each with its own key, so an edit re-runs only the steps it touches
+  (the search index, one step per part). `produced_digest(prefixes)` digests the output files
+  this build produces under those prefixes, for keys of steps that read built pages.
 """
 from __future__ import annotations
 

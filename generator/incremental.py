@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import jinja2
 
@@ -21,6 +21,17 @@ from generator.diagnostics import Diagnostic
 from generator.fingerprint import digest_text, file_stamp, value_digest
 from generator.output import Entry, Manifest, OutputFile, Staging
 from generator.render import render_range
+
+
+class FinishStep(NamedTuple):
+    """Work on the staged output before it is published (the search index), run only when `key`
+    (a digest of its inputs; None: always) differs from the last build's."""
+
+    name: str
+    key: str | None
+    run: Callable[[Path], list[Diagnostic]]
+    reads: tuple[str, ...] | None = None     # output path prefixes it reads (None: everything)
+    writes: str = ""                         # the output path prefix it writes under ("": anywhere)
 
 
 class OutputSession:
@@ -140,22 +151,24 @@ class OutputSession:
         """
         produced = set(self.entries) | set(self.pending)
         to_run, keep = [], []
-        for name, key, run, reads in steps:
+        for step in steps:
+            name, key = step.name, step.key
             products = self._products(name)
             intact = all(p not in self.damaged for p in products)
             if self.previous is not None and key is not None and intact and self.previous.finish_keys.get(name) == key:
                 keep.append(name)
             else:
-                to_run.append((name, key, run, reads))
+                to_run.append(step)
             if key is not None:
                 self.finish_keys[name] = key
         self.deferred = []
         if defer and self.previous is not None:
-            for name, key, run, reads in to_run:
+            for step in to_run:
+                name = step.name
                 products = self._products(name)
                 if products and all(p not in self.damaged for p in products):
                     keep.append(name)
-                    self.deferred.append((name, key, run, reads))
+                    self.deferred.append(step)
                     self.finish_keys.pop(name, None)      # stale until the step has run
                     if name in self.previous.finish_keys:
                         self.finish_keys[name] = self.previous.finish_keys[name]
@@ -178,12 +191,12 @@ class OutputSession:
             reads = _union_reads(to_run)
             self.staging.mirror(sorted(p for p in self.entries if p not in self.pending
                                        and (reads is None or p.startswith(reads))))
-        for name, _key, run, _reads in to_run:
-            before = _snapshot(self.staging.folder)
-            problems.extend(run(self.staging.folder))
-            for path, stamp in _snapshot(self.staging.folder).items():
+        for step in to_run:
+            before = _snapshot(self.staging.folder, step.writes)
+            problems.extend(step.run(self.staging.folder))
+            for path, stamp in _snapshot(self.staging.folder, step.writes).items():
                 if before.get(path) != stamp and path not in self.pending:
-                    self._product(path, name)
+                    self._product(path, step.name)
             if any(p.severity == "error" for p in problems):
                 return
 
@@ -238,18 +251,21 @@ def _union_reads(steps) -> tuple[str, ...] | None:
     """Output path prefixes any of the steps reads; None when one of them reads everything."""
     prefixes: list[str] = []
     for step in steps:
-        if step[3] is None:
+        if step.reads is None:
             return None
-        prefixes.extend(step[3])
+        prefixes.extend(step.reads)
     return tuple(prefixes)
 
 
-def _snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """Every file under `folder`: relative path -> (size, mtime, inode)."""
+def _snapshot(folder: Path, under: str = "") -> dict[str, tuple[int, int, int]]:
+    """Every file under `folder` (and its sub-folder `under`): relative path -> (size, mtime, inode)."""
     found = {}
     root = str(folder)
     cut = len(root) + 1
-    stack = [root]
+    start = os.path.join(root, under) if under else root
+    if not os.path.isdir(start):
+        return found
+    stack = [start]
     while stack:
         current = stack.pop()
         with os.scandir(current) as entries:
@@ -272,11 +288,14 @@ def finish_key(feature, inputs_digest: str, entries_digest: str, model, ctx) -> 
     return digest_text(feature.name, inputs_digest, entries_digest)
 
 
-def entries_digest(session: OutputSession) -> str:
-    """The output as it will be after this build, minus finish products: path -> fingerprint."""
+def entries_digest(session: OutputSession, under: tuple[str, ...] | None = None) -> str:
+    """The output as it will be after this build, minus finish products: path -> fingerprint
+    (only paths starting with one of `under`, when given)."""
     h = hashlib.sha256()
     rows = [(p, e.fingerprint or e.sha256 or "") for p, e in session.entries.items() if not e.origin.startswith("finish:")]
     rows += [(p, v[0] or v[1] or "") for p, v in session.pending.items() if not v[2].startswith("finish:")]
+    if under is not None:
+        rows = [row for row in rows if row[0].startswith(under)]
     for path, fingerprint in sorted(rows):
         h.update(f"{path}\0{fingerprint}\n".encode())
     return h.hexdigest()
@@ -290,12 +309,12 @@ def prepare_later(output: Path, manifest: Manifest, steps) -> tuple[OutputSessio
     if session.previous is None or session.damaged:
         session.discard()
         return None, []
-    names = {f"finish:{step[0]}" for step in steps}
+    names = {f"finish:{step.name}" for step in steps}
     session.entries = {p: e for p, e in manifest.entries.items() if e.origin not in names}
     session.finish_keys = dict(manifest.finish_keys)
-    for name, key, _run, _reads in steps:
-        if key is not None:
-            session.finish_keys[name] = key
+    for step in steps:
+        if step.key is not None:
+            session.finish_keys[step.name] = step.key
     problems: list[Diagnostic] = []
     session._run_steps(list(steps), problems)
     if any(p.severity == "error" for p in problems):

@@ -21,7 +21,7 @@ from generator.linkcheck import check_site_links
 from generator.cache import code_version
 from generator.fingerprint import Fingerprinter, digest_text, globals_digest
 from generator.fragments import memoize_pure_templates
-from generator.incremental import OutputSession, entries_digest, finish_key
+from generator.incremental import FinishStep, OutputSession, entries_digest, finish_key
 from generator.model import SiteModel, build_model
 from generator.output import OutputFile, static_files
 from generator.parallel import worker_count
@@ -65,6 +65,9 @@ class BuildContext:
     media: dict[str, Path]
     theme: Theme | None = None
     images: ImageCatalog = field(default_factory=ImageCatalog)
+    # Finish steps may start work early, beside the rendering (the search index): not when the
+    # build only checks, nor when `serve` runs them after publishing the pages.
+    early_finish: bool = False
 
 
 @dataclass
@@ -114,6 +117,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                        list_media(site_dir))
     output = (options.output or site_dir / "output").resolve()
     state = state or BuildState(site_dir, keep_sources=False)    # a one-shot build: nothing to keep warm
+    ctx.early_finish = options.write and not state.defer_finish
     state.started_ns = started_ns
     progress = progress or Progress(enabled=False)
     stamp = None
@@ -189,12 +193,14 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         diags.extend(check_site_links(docs, jobs, files, ctx))
         if diags.has_errors or not options.write:
             session.discard()
+            abandon_early_work(model)
             return BuildReport(diags.sorted(), pages=len(jobs) if not diags.has_errors else 0,
                                files=len(files) if not diags.has_errors else 0,
                                seconds=time.perf_counter() - started, images=image_report)
         diags.extend(write_output(session, files, ctx, model, features, state.inputs_digest, state.defer_finish))
     except BaseException:
         session.discard()
+        abandon_early_work(model)
         if options.write:
             state.forget(output)     # the folder may be half-published: the next build writes it whole
         raise
@@ -244,6 +250,13 @@ def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnosti
     return docs
 
 
+def abandon_early_work(model: SiteModel) -> None:
+    """A failed build need not finish what features started early (Pagefind on index parts)."""
+    for value in model.extras.values():
+        if hasattr(value, "abandon"):
+            value.abandon()
+
+
 def assemble_model(docs: Documents, ctx: BuildContext, features) -> SiteModel:
     model = build_model(docs.articles, docs.pages, docs.campaigns, ctx.config, ctx.today,
                         ctx.options.drafts, ctx.media)
@@ -263,7 +276,12 @@ def write_output(session: OutputSession, files: list[OutputFile], ctx: BuildCont
     copies += list(variant_files(ctx.images, ctx.site_dir))
     session.stage_copies(copies)
     produced = entries_digest(session)
-    steps = [(f.name, finish_key(f, inputs_digest, produced, model, ctx),
-              lambda folder, f=f: f.finish(folder, model, ctx), getattr(f, "finish_reads", None))
-             for f in features if hasattr(f, "finish")]
+    steps: list[FinishStep] = []
+    for feature in features:
+        if hasattr(feature, "finish_steps"):
+            steps.extend(feature.finish_steps(model, ctx, lambda under: entries_digest(session, under)))
+        elif hasattr(feature, "finish"):
+            steps.append(FinishStep(feature.name, finish_key(feature, inputs_digest, produced, model, ctx),
+                                    lambda folder, f=feature: f.finish(folder, model, ctx),
+                                    getattr(feature, "finish_reads", None)))
     return session.finish_and_publish(steps, defer)

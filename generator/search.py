@@ -2,38 +2,35 @@
 
 Pagefind (the `pagefind` PyPI package ships its binary) builds a chunked index: a browser loads
 only the chunks of the words it searches for and the fragments of the results it shows, so what
-one search downloads grows slowly with the site (measured in Chromium: 210-255 KB for the sample
-site's 2,384 records, 250-350 KB for 10,000 articles, of which 114 KB is Pagefind's script and
-WebAssembly). The index is written in `finish`, into the staged output before it is published,
-under /pagefind/; the search page's script (static/js/search.js) loads it from the deploy's base
-path. What each record holds, and how "đ" is handled, is in `search_records`.
+one search downloads grows slowly with the site. The index is made of parts, one per year of
+articles plus the general and honour-roll parts (see `search_index`: why, and how each part is
+built once per content); they are written by finish steps into the staged output before it is
+published, under /pagefind/<part>/, with /pagefind/parts.json listing them. The search page's
+script (static/js/search.js) loads the first part and merges the others. What each record
+holds, and how "đ" is handled, is in `search_records`.
 """
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import shutil
-import tempfile
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.diagnostics import Diagnostic
 from generator.features import register
-from generator.search_records import SearchRecord, model_records
+from generator.fingerprint import digest_text
+from generator.incremental import FinishStep
+from generator.parallel import worker_count
+from generator.search_index import (BUNDLE_DIR, BundleCache, SearchIndexError, install, pagefind_version,
+                                    part_digest, split_group, write_parts_file)
+from generator.search_records import GENERAL, SearchRecord, model_records
 from generator.search_rolls import is_roll_page, page_records
 
 if TYPE_CHECKING:
     from generator.views import Views
 
-BUNDLE_DIR = "pagefind"
-# Pagefind's ready-made interfaces: the search page has its own (static/js/search.js), so these
-# are not published.
-UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
-                "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
-# Page parts that are not the page's own text: a safety net, records are built without them.
-EXCLUDE = ["nav", "form", "select", "noscript", "script", ".breadcrumb", ".pagination", ".feed-links",
-           ".visually-hidden"]
+ROLLS_GROUP = "vinh-danh"     # the index part(s) of honour-roll entries, rolls and units
 
 
 def search_view(views: "Views") -> dict:
@@ -80,67 +77,109 @@ def built_records(folder: Path, language: str, labels: dict[str, str]) -> list[S
     return records
 
 
-def write_index(records: list[SearchRecord], output: Path, language: str) -> int:
-    """Index the records with Pagefind into `output`; returns the number of pages indexed.
+@dataclass
+class SearchPlan:
+    """The search index of one build: its parts' records and digests, and the bundle cache."""
 
-    The records are written as files to a temporary folder and indexed with one `add_directory`
-    call: the Python wrapper answers one request per 0.1 s (it polls its service's pipe), which
-    would make `add_html_file` cost 1,000 s for 10,000 articles; the binary reads a folder at
-    full speed.
-    """
-    from pagefind.index import PagefindIndex
+    labels: dict[str, str]
+    parts: dict[str, list[SearchRecord]]
+    digests: dict[str, str]
+    cache: BundleCache
 
-    config = {"output_path": str(output), "force_language": language, "exclude_selectors": EXCLUDE}
+    def abandon(self) -> None:
+        self.cache.close(cancel=True)
 
-    async def run(folder: str) -> int:
-        async with PagefindIndex(config) as index:      # writes the bundle on a clean exit
-            result = await index.add_directory(folder)
-        return int(result.get("page_count", len(records)))
 
-    if output.exists():            # Pagefind adds to a folder; files of an older index would stay
-        shutil.rmtree(output)
-    with tempfile.TemporaryDirectory(prefix="pagefind-records-") as folder:
-        for record in records:
-            target = Path(folder, urls.output_path(record.url))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record.html, encoding="utf-8")
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            count = asyncio.run(run(folder))
-        else:   # called from inside an event loop (the dev server): run ours on a thread of its own
-            with concurrent.futures.ThreadPoolExecutor(1) as pool:
-                count = pool.submit(asyncio.run, run(folder)).result()
-    for name in UNUSED_FILES:
-        (output / name).unlink(missing_ok=True)
-    return count
+def ordered_parts(records: list[SearchRecord]) -> dict[str, list[SearchRecord]]:
+    """The model's records by index part: newest year first (the search page's primary part),
+    then the general part (pages, campaigns)."""
+    groups: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        groups.setdefault(record.group, []).append(record)
+    parts: dict[str, list[SearchRecord]] = {}
+    for group in sorted(groups, key=lambda g: (g == GENERAL, -int(g) if g.isdigit() else 0, g)):
+        parts.update(split_group(group, groups[group]))
+    return parts
+
+
+def unavailable(exc: Exception) -> Diagnostic:
+    """A failed index must not stop the news going out: a warning, and the search page says so."""
+    return Diagnostic("site.yaml", None, "warning", f"search index not built: {exc}",
+                      'check that Pagefind is installed: pip install "pagefind[bin]"')
 
 
 class SearchFeature:
-    """Plugs search into the pipeline (see generator/features.py)."""
+    """Plugs search into the pipeline (see generator/features.py): one finish step per index part
+    of the model's records, and one for the honour rolls' records and the list of parts."""
 
     name = "search"
-    # What `finish` reads in the output (built_records): the incremental writer gives it these
-    # published files and nothing else it does not need (see incremental.finish_and_publish).
+    # What the rolls step reads in the output (built_records): the incremental writer gives it
+    # these published files and nothing else it does not need (see incremental.finish_and_publish).
     finish_reads = (f"{urls.HONOUR_ROOT}/", f"{urls.UNIT_ROOT}/")
+
+    def __init__(self):
+        self._serve_memo: dict = {}
 
     def plan(self, views: "Views"):
         from generator.routes import RenderJob   # routes imports views
         yield RenderJob(urls.search(), "search.html", search_view(views))
 
-    def finish(self, folder: Path, model, ctx) -> list[Diagnostic]:
+    def extend(self, model, docs, ctx) -> "SearchPlan":
+        """The index parts of the model's records; on a build that writes, Pagefind starts now on
+        the parts the cache lacks, beside the planning and rendering of the pages."""
         language = model.config.language
         labels = result_labels(ctx.theme.strings if ctx.theme else {})
-        records = model_records(model, labels) + built_records(folder, language, labels)
-        try:
-            write_index(records, folder / BUNDLE_DIR, language)
-        except ImportError:
-            return [Diagnostic("site.yaml", None, "warning", "search index not built: Pagefind is not installed",
-                               'install it with: pip install "pagefind[bin]"')]
-        except Exception as exc:  # noqa: BLE001 - a failed index must not stop the news going out
-            return [Diagnostic("site.yaml", None, "warning", f"search index not built: {exc}",
-                               "the search page will say that search is unavailable")]
-        return []
+        # `check` writes nothing: no records to make
+        # `serve` keeps the records of unchanged articles between builds; a one-shot build does
+        # not (it would hold ~100 MiB more at 10,000 articles for nothing).
+        memo = None if ctx.early_finish else self._serve_memo
+        parts = ordered_parts(model_records(model, labels, memo)) if ctx.options.write else {}
+        digests = {part: part_digest(records, language) for part, records in parts.items()}
+        cache = BundleCache(ctx.site_dir / ".cache" / "search", language, worker_count(ctx.options.jobs))
+        if ctx.options.write:
+            cache.touch(digests.values())
+            cache.prune(set(digests.values()))
+        if ctx.early_finish:
+            cache.start({digests[p]: parts[p] for p in parts})
+        # Parts already in the cache need only their digest: their records are let go (~5 KB each).
+        parts = {p: ([] if cache.has(digests[p]) else records) for p, records in parts.items()}
+        return SearchPlan(labels, parts, digests, cache)
+
+    def finish_steps(self, model, ctx, produced_digest) -> list[FinishStep]:
+        plan: SearchPlan = model.extras[self.name]
+        language, labels, parts, digests, cache = (model.config.language, plan.labels, plan.parts, plan.digests,
+                                                   plan.cache)
+
+        def run_part(folder: Path, part: str) -> list[Diagnostic]:
+            # The first part run starts every part the cache lacks, on all cores at once.
+            cache.start({digests[p]: parts[p] for p in parts})
+            try:
+                install(cache.bundle(digests[part], parts[part]), folder, part)
+            except (SearchIndexError, OSError) as exc:
+                return [unavailable(exc)]
+            return []
+
+        def run_rolls(folder: Path) -> list[Diagnostic]:
+            rolls = split_group(ROLLS_GROUP, built_records(folder, language, labels))
+            problems: list[Diagnostic] = []
+            try:
+                rolled = {part: part_digest(records, language) for part, records in rolls.items()}
+                cache.start({rolled[p]: rolls[p] for p in rolls})
+                for part, records in rolls.items():
+                    install(cache.bundle(rolled[part], records), folder, part)
+            except (SearchIndexError, OSError) as exc:
+                problems.append(unavailable(exc))
+            write_parts_file(folder, [*parts, *rolls])
+            return problems
+
+        steps = [FinishStep(f"search:{part}", digest_text("search part", digest), partial(run_part, part=part),
+                            reads=(), writes=f"{BUNDLE_DIR}/{part}/")
+                 for part, digest in digests.items()]
+        rolls_key = digest_text("search rolls", language, repr(sorted(labels.items())), pagefind_version(),
+                                produced_digest(self.finish_reads), *parts)
+        steps.append(FinishStep("search:rolls", rolls_key, run_rolls, reads=self.finish_reads,
+                                writes=f"{BUNDLE_DIR}/"))
+        return steps
 
 
 register(SearchFeature())

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES, build
-from generator.search import built_records, result_labels
-from generator.search_records import SENTINEL, d_words, record_html
+from generator.search import built_records, ordered_parts, result_labels
+from generator.search_index import BundleCache, SearchIndexError, part_digest, split_group
+from generator.search_records import GENERAL, SENTINEL, SearchRecord, d_words, record_html
 from generator.search_rolls import is_roll_page, page_records
 
 
@@ -30,12 +31,69 @@ def outputs(tmp_path_factory) -> tuple[Path, Path]:
 
 def test_bundle_is_written_with_every_searchable_page(outputs):
     bundle = outputs[0] / "pagefind"
-    assert (bundle / "pagefind.js").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    pages = entry["languages"]["vi"]["page_count"]
-    # 5 published articles, 1 page, 1 campaign, and (when rolls are built) each roll, unit and entry
+    parts = json.loads((bundle / "parts.json").read_text(encoding="utf-8"))["parts"]
+    # newest year first (the primary part the search page loads), then pages and campaigns, then rolls
+    assert parts[0] == "2026/" and parts[-2:] == ["chung/", "vinh-danh/"]
+    assert (bundle / parts[0] / "pagefind.js").is_file()
+    pages = 0
+    for part in parts:
+        entry = json.loads((bundle / part / "pagefind-entry.json").read_text(encoding="utf-8"))
+        pages += entry["languages"]["vi"]["page_count"]
+    assert sorted(p.name + "/" for p in bundle.iterdir() if p.is_dir()) == sorted(parts)
+    # 5 published articles, 1 page, 1 campaign, and each roll, unit and entry of the built rolls
     from_rolls = built_records(outputs[0], "vi", result_labels({}))
-    assert pages == 7 + len(from_rolls)
+    assert from_rolls and pages == 7 + len(from_rolls)
+
+
+def test_a_group_is_split_by_url_and_an_edit_touches_one_part():
+    records = [SearchRecord(f"/tin/{i}/", f"<p>{i}</p>", "2025") for i in range(25)]
+    parts = split_group("2025", records, cap=10)
+    assert sorted(parts) == ["2025-1", "2025-2", "2025-3"]
+    assert sorted(r.url for part in parts.values() for r in part) == sorted(r.url for r in records)
+    assert split_group("2025", records[:10], cap=10) == {"2025": records[:10]}
+    assert split_group("2025", [], cap=10) == {}
+    edited = [SearchRecord(r.url, r.html + "!" if r.url == "/tin/7/" else r.html, r.group) for r in records]
+    before = {name: part_digest(part, "vi") for name, part in parts.items()}
+    after = {name: part_digest(part, "vi") for name, part in split_group("2025", edited, cap=10).items()}
+    assert sum(before[name] != after[name] for name in before) == 1
+
+
+def test_parts_are_ordered_newest_year_first():
+    records = [SearchRecord("/a/", "", "2024"), SearchRecord("/b/", "", GENERAL), SearchRecord("/c/", "", "2026"),
+               SearchRecord("/d/", "", "2025")]
+    assert list(ordered_parts(records)) == ["2026", "2025", "2024", GENERAL]
+
+
+def test_an_edit_indexes_only_the_part_it_changed(copy_site, tmp_path, monkeypatch):
+    site = copy_site("discovery")
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    indexed = []
+    original = BundleCache._index
+    monkeypatch.setattr(BundleCache, "_index", lambda self, digest, records: (indexed.append(records[0].group),
+                                                                              original(self, digest, records)))
+    article = site / "content" / "articles" / "2026" / "dai-hoi-cong-doan-co-so.md"
+    assert "date: 2026" in article.read_text(encoding="utf-8")
+    with article.open("a", encoding="utf-8") as stream:
+        stream.write("\nMột câu mới về hội thao.\n")
+    again = build(site, out)
+    assert again.ok
+    assert indexed == ["2026"]
+    # the other parts (pages and campaigns, honour rolls) were neither indexed nor written again
+    assert {p.name for p in (out / "pagefind").iterdir() if p.is_dir()} == {"2026", "chung", "vinh-danh"}
+    written = {p.split("/")[1] for p in again.changed if p.startswith("pagefind/")}
+    assert written == {"2026"}
+
+
+def test_a_failing_indexer_is_a_warning_and_the_pages_still_go_out(copy_site, tmp_path, monkeypatch):
+    def broken(self, digest, records):
+        raise SearchIndexError("Pagefind exited with status 1")
+    monkeypatch.setattr(BundleCache, "_index", broken)
+    site = copy_site("discovery")
+    report = build(site, tmp_path / "out")
+    assert report.ok
+    assert any(d.severity == "warning" and "search index not built" in d.message for d in report.diagnostics)
+    assert (tmp_path / "out" / "index.html").is_file()
 
 
 def test_two_builds_write_the_same_index(outputs):

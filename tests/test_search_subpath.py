@@ -50,7 +50,7 @@ def page_links(soup: BeautifulSoup) -> list[str]:
                 found.append(value)
     bundle = soup.find(attrs={"data-bundle": True})
     if bundle:
-        found.append(bundle["data-bundle"] + "pagefind.js")
+        found.append(bundle["data-bundle"] + "parts.json")     # the index parts the search page loads
     return found
 
 

@@ -9,6 +9,7 @@ from generator.documents import FORMATS, Article, Page
 from generator.markdown_render import MarkdownRenderer
 from generator.readers.fields import Fields
 from generator.readers.frontmatter import decode, key_lines, split
+from generator.search_records import d_words, plain_text
 from generator.sources import SourceFile
 from generator.vietnamese import slugify
 
@@ -58,6 +59,7 @@ def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -
         category=category,
         sapo=sapo or rendered.lead,
         body_html=rendered.html,
+        body_d_words=d_words(plain_text(rendered.html)),
         toc=rendered.toc,
         source=f.text("source"),
         authors=f.text_list("author"),

@@ -45,12 +45,31 @@ async function start(root) {
   let terms = [];
   let generation = 0;
 
-  async function load() {
-    if (!pagefind) {
-      pagefind = await import(root.dataset.bundle + "pagefind.js");
-      await pagefind.options({ baseUrl: root.dataset.base, excerptLength: EXCERPT_WORDS, ranking: RANKING });
+  // The index comes in parts (a year of articles each, see generator/search_index.py), listed
+  // newest first in parts.json: the first is loaded with its script, the others are merged into
+  // it and share its WebAssembly. A part that fails to load is left out, not the whole search.
+  function load() {
+    if (!pagefind) {                 // one loading for every query, retried if it failed
+      pagefind = open().catch((error) => {
+        pagefind = null;
+        throw error;
+      });
     }
     return pagefind;
+  }
+
+  async function open() {
+    const settings = { baseUrl: root.dataset.base, excerptLength: EXCERPT_WORDS, ranking: RANKING };
+    const listing = await fetch(root.dataset.bundle + "parts.json");
+    if (!listing.ok) {
+      throw new Error("parts.json: " + listing.status);
+    }
+    const parts = (await listing.json()).parts;
+    const api = await import(root.dataset.bundle + parts[0] + "pagefind.js");
+    await api.options(settings);
+    await Promise.all(parts.slice(1).map((part) =>
+      api.mergeIndex(root.dataset.bundle + part, settings).catch((error) => console.warn(part, error))));
+    return api;
   }
 
   async function run(raw) {

@@ -1,0 +1,188 @@
+"""The search index in parts: one Pagefind bundle per year of articles (and per slice of the
+honour rolls), each built once per distinct content and kept in the site's cache.
+
+Why parts: Pagefind has no incremental mode and holds a whole index in memory (measured with
+Pagefind 1.5 on the 10,000-article bench corpus: ~2.5 ms and ~0.33 MiB per record, 24 s and
+3.2 GiB for one index). Split by year, an edit re-indexes one year (~850 records there) instead
+of the site, the largest process stays small, and 100,000 articles fit in memory at all. The
+search page loads the newest part with Pagefind's script and merges the others
+(`mergeIndex`): merged parts share the first one's WebAssembly, so each costs the browser only
+its metadata and the word chunks a query needs.
+
+A part's bundle is keyed by the digest of its records (plus Pagefind's version and settings),
+so a part whose records did not change is copied from the cache, never indexed again. Bundles
+missing from the cache are indexed by Pagefind's own command, several at once on several cores
+(its Python wrapper answers one request per 0.1 s and is slower end to end).
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import zlib
+from pathlib import Path
+
+from generator import urls
+from generator.search_records import SearchRecord
+
+BUNDLE_DIR = "pagefind"
+PARTS_FILE = "parts.json"       # /pagefind/parts.json: the part folders, the first one primary
+MAX_RECORDS_PER_PART = 3000     # ~1 GiB in one Pagefind process; a larger group is split
+CACHE_ENTRIES_KEPT = 24         # bundles kept beyond the ones this build uses (see prune)
+# Pagefind's ready-made interfaces: the search page has its own (static/js/search.js).
+UNUSED_FILES = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
+                          "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                          "pagefind-highlight.js"})
+# Page parts that are not the page's own text: a safety net, records are built without them.
+EXCLUDE = ["nav", "form", "select", "noscript", "script", ".breadcrumb", ".pagination", ".feed-links",
+           ".visually-hidden"]
+
+
+class SearchIndexError(Exception):
+    """Pagefind failed on a part (the message says why)."""
+
+
+def split_group(name: str, records: list[SearchRecord], cap: int = MAX_RECORDS_PER_PART) -> dict[str, list[SearchRecord]]:
+    """A group of records as parts of at most about `cap` records each.
+
+    Records go to a bucket by a hash of their URL, so adding or editing one record changes one
+    part; the number of buckets changes only when the group crosses a multiple of `cap`."""
+    count = math.ceil(len(records) / cap) if records else 0
+    if count <= 1:
+        return {name: records} if records else {}
+    buckets: list[list[SearchRecord]] = [[] for _ in range(count)]
+    for record in records:
+        buckets[zlib.crc32(record.url.encode("utf-8")) % count].append(record)
+    return {f"{name}-{i + 1}": bucket for i, bucket in enumerate(buckets) if bucket}
+
+
+def part_digest(records: list[SearchRecord], language: str) -> str:
+    """What a part's bundle depends on: its records, the language and Pagefind's version."""
+    h = hashlib.sha256(f"pagefind {pagefind_version()} {language} {EXCLUDE}\n".encode())
+    for record in sorted(records, key=lambda r: r.url):
+        h.update(record.url.encode("utf-8") + b"\0" + record.html.encode("utf-8") + b"\0")
+    return h.hexdigest()[:32]
+
+
+_VERSION: list[str] = []
+
+
+def pagefind_version() -> str:
+    if not _VERSION:
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            _VERSION.append(version("pagefind"))
+        except PackageNotFoundError:
+            _VERSION.append("missing")
+    return _VERSION[0]
+
+
+class BundleCache:
+    """Pagefind bundles under <site>/.cache/search/<digest>/, built on demand, several at once."""
+
+    def __init__(self, folder: Path, language: str, workers: int):
+        self.folder = folder
+        self.language = language
+        self.workers = max(1, workers)
+        self._lock = threading.Lock()
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._futures: dict[str, concurrent.futures.Future] = {}
+
+    def path(self, digest: str) -> Path:
+        return self.folder / digest
+
+    def has(self, digest: str) -> bool:
+        return (self.path(digest) / "pagefind-entry.json").is_file()
+
+    def start(self, wanted: dict[str, list[SearchRecord]]) -> None:
+        """Begin indexing every wanted bundle (digest -> records) that the cache lacks."""
+        with self._lock:
+            for digest, records in wanted.items():
+                if digest in self._futures or self.has(digest):
+                    continue
+                if self._pool is None:
+                    self._pool = concurrent.futures.ThreadPoolExecutor(self.workers, thread_name_prefix="pagefind")
+                self._futures[digest] = self._pool.submit(self._index, digest, records)
+
+    def bundle(self, digest: str, records: list[SearchRecord]) -> Path:
+        """The folder of a part's bundle, indexing it now if it is neither cached nor under way."""
+        if not records and not self.has(digest) and digest not in self._futures:
+            raise SearchIndexError("an index part left the cache during the build (another build pruned "
+                                   "it?); build again")
+        self.start({digest: records})
+        with self._lock:
+            future = self._futures.get(digest)
+        if future is not None:
+            future.result()          # raises SearchIndexError when Pagefind failed
+        os.utime(self.path(digest))  # recently used: kept by prune
+        return self.path(digest)
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the indexing threads; with `cancel`, bundles not started are dropped (a running
+        Pagefind finishes its part into the cache, which a later build will use)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+    def touch(self, digests) -> None:
+        for digest in digests:
+            if self.has(digest):
+                os.utime(self.path(digest))
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove bundles neither in `keep` nor among the most recently used."""
+        if not self.folder.is_dir():
+            return
+        entries = sorted((e for e in os.scandir(self.folder) if e.is_dir() and e.name not in keep),
+                         key=lambda e: e.stat().st_mtime_ns, reverse=True)
+        for entry in entries[CACHE_ENTRIES_KEPT:]:
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+    def _index(self, digest: str, records: list[SearchRecord]) -> None:
+        """Write the records as files and run Pagefind's command on them; the bundle appears in
+        the cache only when complete (a rename), so an interrupted build leaves no half bundle."""
+        work = self.folder / f"tmp-{digest}-{os.getpid()}-{threading.get_ident()}"
+        shutil.rmtree(work, ignore_errors=True)
+        site = work / "site"
+        for record in records:
+            target = site / urls.output_path(record.url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(record.html, encoding="utf-8")
+        # Pagefind reads its settings from pagefind.json in the folder it runs in: ours only.
+        config = {"site": "site", "output_path": "bundle", "force_language": self.language,
+                  "exclude_selectors": EXCLUDE}
+        (work / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        try:
+            done = subprocess.run([sys.executable, "-m", "pagefind", "--silent"], cwd=work,
+                                  capture_output=True, text=True, errors="replace")
+            if done.returncode != 0 or not (work / "bundle" / "pagefind-entry.json").is_file():
+                detail = (done.stderr or done.stdout).strip().splitlines()
+                raise SearchIndexError(detail[-1] if detail else f"Pagefind exited with status {done.returncode}")
+            try:
+                os.replace(work / "bundle", self.path(digest))
+            except OSError:          # another build put the same bundle there first
+                if not self.has(digest):
+                    raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def install(bundle: Path, folder: Path, part: str) -> None:
+    """Copy a part's bundle into the staged output, at /pagefind/<part>/."""
+    target = folder / BUNDLE_DIR / part
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(bundle, target, ignore=lambda _dir, names: [n for n in names if n in UNUSED_FILES])
+
+
+def write_parts_file(folder: Path, parts: list[str]) -> None:
+    """/pagefind/parts.json: what the search page loads, newest part first (the primary)."""
+    target = folder / BUNDLE_DIR / PARTS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"parts": [f"{part}/" for part in parts]}, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
