@@ -1,6 +1,7 @@
 """The Jinja environment of a theme chain, and template errors as diagnostics."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import jinja2
@@ -8,6 +9,26 @@ import jinja2
 from generator.diagnostics import Diagnostic, ERROR
 from generator.themes import Theme
 from generator.vietnamese import format_money, format_number
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory across the builds of one process (`serve`): Jinja reuses
+    one only while its source is unchanged (it compares a checksum), so an edit is never missed."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
+_PARSED_OK: set[tuple[str, str]] = set()     # (file, sha256 of its source) that parsed: compile_all skips them
 
 
 def make_environment(theme: Theme, globals_: dict) -> jinja2.Environment:
@@ -25,6 +46,7 @@ def make_environment(theme: Theme, globals_: dict) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,     # one environment per build: no stat() of the file at every include
+        bytecode_cache=COMPILED,
     )
     language = globals_.get("site", {}).get("language", "vi")
     env.filters["number"] = lambda value, decimals=None: format_number(value, decimals, language)
@@ -42,7 +64,11 @@ def compile_all(env: jinja2.Environment, theme: Theme, site_dir: Path) -> list[D
             continue
         for file in sorted(base.rglob("*.html")):
             try:
-                env.parse(file.read_text(encoding="utf-8"), name=file.name, filename=str(file))
+                source = file.read_text(encoding="utf-8")
+                known = (str(file), hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest())
+                if known not in _PARSED_OK:
+                    env.parse(source, name=file.name, filename=str(file))
+                    _PARSED_OK.add(known)
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(Diagnostic(_display(file, site_dir), exc.lineno, ERROR,
                                            f"template syntax error: {exc.message}"))

@@ -104,6 +104,7 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
 
 
+@functools.lru_cache(maxsize=1 << 16, typed=True)   # `serve` sorts the same names at every build
 def _split_marks(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(letter ranks, tone ranks) of a text: letters compare first, tones only on a tie."""
     letters: list[int] = []

@@ -18,11 +18,19 @@ class HonoursFeature:
 
     def __init__(self):
         self._markdown: dict[str, MarkdownRenderer] = {}
+        # path -> (digest, base path, what read_roll returned): `serve` rebuilds after each save,
+        # and parsing every roll again (thousands of YAML entries) was a third of an edit's build.
+        self._read: dict[str, tuple] = {}
 
     def read(self, source, ctx):
         base = ctx.config.base_path
+        known = self._read.get(source.path)
+        if known is not None and known[0] == source.digest and known[1] == base:
+            return known[2]         # a frozen HonourRoll and its diagnostics: safe to hand out again
         markdown = self._markdown.get(base) or self._markdown.setdefault(base, MarkdownRenderer(base))
-        return read_roll(source.data, source.path, markdown)
+        result = read_roll(source.data, source.path, markdown)
+        self._read[source.path] = (source.digest, base, result)
+        return result
 
     def check(self, docs, ctx):
         return check_rolls(docs.other.get("honours", []), docs.articles, docs.campaigns, set(ctx.media),
