@@ -91,7 +91,8 @@ class BundleCache:
         self.language = language
         self.workers = max(1, workers)
         self._lock = threading.Lock()
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None      # Pagefind runs
+        self._writer: concurrent.futures.ThreadPoolExecutor | None = None    # record files, one part after another
         self._futures: dict[str, concurrent.futures.Future] = {}
 
     def path(self, digest: str) -> Path:
@@ -108,7 +109,9 @@ class BundleCache:
                     continue
                 if self._pool is None:
                     self._pool = concurrent.futures.ThreadPoolExecutor(self.workers, thread_name_prefix="pagefind")
-                self._futures[digest] = self._pool.submit(self._index, digest, records)
+                    self._writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pagefind-records")
+                written = self._writer.submit(self._write_records, digest, records)
+                self._futures[digest] = self._pool.submit(self._index, digest, written)
 
     def bundle(self, digest: str, records: list[SearchRecord]) -> Path:
         """The folder of a part's bundle, indexing it now if it is neither cached nor under way."""
@@ -126,8 +129,9 @@ class BundleCache:
     def close(self, cancel: bool = False) -> None:
         """Stop the indexing threads; with `cancel`, bundles not started are dropped (a running
         Pagefind finishes its part into the cache, which a later build will use)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        for pool in (self._writer, self._pool):
+            if pool is not None:
+                pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
     def touch(self, digests) -> None:
         for digest in digests:
@@ -143,9 +147,10 @@ class BundleCache:
         for entry in entries[CACHE_ENTRIES_KEPT:]:
             shutil.rmtree(entry.path, ignore_errors=True)
 
-    def _index(self, digest: str, records: list[SearchRecord]) -> None:
-        """Write the records as files and run Pagefind's command on them; the bundle appears in
-        the cache only when complete (a rename), so an interrupted build leaves no half bundle."""
+    def _write_records(self, digest: str, records: list[SearchRecord]) -> Path:
+        """Write a part's records as files for Pagefind, then empty the list: all parts are
+        written within a second or two of the start, so the build does not carry ~5 KB per record
+        (nor do the page-rendering workers it forks) while Pagefind works through them."""
         work = self.folder / f"tmp-{digest}-{os.getpid()}-{threading.get_ident()}"
         shutil.rmtree(work, ignore_errors=True)
         site = work / "site"
@@ -153,6 +158,13 @@ class BundleCache:
             target = site / urls.output_path(record.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(record.html, encoding="utf-8")
+        records.clear()
+        return work
+
+    def _index(self, digest: str, written: concurrent.futures.Future) -> None:
+        """Run Pagefind's command on a part's written records; the bundle appears in the cache
+        only when complete (a rename), so an interrupted build leaves no half bundle."""
+        work = written.result()
         # Pagefind reads its settings from pagefind.json in the folder it runs in: ours only.
         config = {"site": "site", "output_path": "bundle", "force_language": self.language,
                   "exclude_selectors": EXCLUDE}

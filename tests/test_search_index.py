@@ -69,9 +69,9 @@ def test_an_edit_indexes_only_the_part_it_changed(copy_site, tmp_path, monkeypat
     out = tmp_path / "out"
     assert build(site, out).ok
     indexed = []
-    original = BundleCache._index
-    monkeypatch.setattr(BundleCache, "_index", lambda self, digest, records: (indexed.append(records[0].group),
-                                                                              original(self, digest, records)))
+    original = BundleCache._write_records
+    monkeypatch.setattr(BundleCache, "_write_records", lambda self, digest, records: (
+        indexed.append(records[0].group), original(self, digest, records))[1])
     article = site / "content" / "articles" / "2026" / "dai-hoi-cong-doan-co-so.md"
     assert "date: 2026" in article.read_text(encoding="utf-8")
     with article.open("a", encoding="utf-8") as stream:
@@ -86,7 +86,7 @@ def test_an_edit_indexes_only_the_part_it_changed(copy_site, tmp_path, monkeypat
 
 
 def test_a_failing_indexer_is_a_warning_and_the_pages_still_go_out(copy_site, tmp_path, monkeypatch):
-    def broken(self, digest, records):
+    def broken(self, digest, written):
         raise SearchIndexError("Pagefind exited with status 1")
     monkeypatch.setattr(BundleCache, "_index", broken)
     site = copy_site("discovery")
