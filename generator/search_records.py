@@ -18,21 +18,18 @@ the text with its diacritics (static/js/search.js); the sentinel is removed from
 """
 from __future__ import annotations
 
-import functools
 import html
-import re
 from dataclasses import dataclass
 
 from generator import urls
 from generator.model import SiteModel
-from generator.vietnamese import fold, format_date, search_fold
+from generator.search_text import d_words, plain_text
+from generator.vietnamese import format_date, search_fold
 
 GENERAL = "chung"            # the index part of pages and campaigns
 SENTINEL = "\u2042"          # "⁂": not a word character, so Pagefind does not index it
 TITLE_WEIGHT = 7             # Pagefind's own weight for <h1>
 FOLDED_META = "folded"       # the title without diacritics; search.js weights it in ranking
-_TAG = re.compile(r"<[^>]+>")
-_D_WORD = re.compile(r"\w*[đĐ]\w*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,29 +38,6 @@ class SearchRecord:
                       # a result links here unless its "href" meta says otherwise
     html: str         # the document Pagefind indexes
     group: str = GENERAL   # the part of the index it goes to (see search_index): a year, or GENERAL
-
-
-def plain_text(fragment: str) -> str:
-    """Text of an HTML fragment, tags dropped and entities decoded (only for word lists)."""
-    return html.unescape(_TAG.sub(" ", fragment))
-
-
-def d_words(text: str) -> str:
-    """Every word of `text` that holds "đ", folded, in order: the search supplement.
-
-    Split on spaces first and look for words only in the pieces holding "đ": a regular
-    expression over the whole text tries a match at every letter (3x slower on 10,000 articles);
-    a few hundred distinct syllables hold "đ", so their folded forms are memoised."""
-    found = []
-    for piece in text.split():
-        if "đ" in piece or "Đ" in piece:
-            found.extend(_fold_word(word) for word in _D_WORD.findall(piece))
-    return " ".join(found)
-
-
-@functools.lru_cache(maxsize=16384)
-def _fold_word(word: str) -> str:
-    return fold(word)
 
 
 def record_html(title: str, body_html: str, meta: dict[str, str], language: str, body_words: str | None = None) -> str:

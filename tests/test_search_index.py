@@ -10,7 +10,8 @@ import pytest
 from conftest import SITES, build
 from generator.search import built_records, ordered_parts, result_labels
 from generator.search_index import BundleCache, SearchIndexError, part_digest, split_group
-from generator.search_records import GENERAL, SENTINEL, SearchRecord, d_words, record_html
+from generator.search_records import GENERAL, SENTINEL, SearchRecord, record_html
+from generator.search_text import d_words
 from generator.search_rolls import is_roll_page, page_records
 
 

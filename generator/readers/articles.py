@@ -9,7 +9,7 @@ from generator.documents import FORMATS, Article, Page
 from generator.markdown_render import MarkdownRenderer
 from generator.readers.fields import Fields
 from generator.readers.frontmatter import decode, key_lines, split
-from generator.search_records import d_words, plain_text
+from generator.search_text import d_words, plain_text
 from generator.sources import SourceFile
 from generator.vietnamese import slugify
 
