@@ -97,7 +97,7 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
         lines.append(_row("… without the search index (MiB)", bare_peak, " | ".join("" for _ in PEERS), "", "", None))
     if base and n > 10000 and cold and wall("cold") and (base.get("cold") or {}).get("wall s"):
         growth = cold / base["cold"]["wall s"]
-        lines.append(_row(f"cold time / the 10,000 figure", growth, " | ".join("" for _ in PEERS), "",
+        lines.append(_row("cold time / the 10,000 figure", growth, " | ".join("" for _ in PEERS), "",
                           f"≤ {n / 10000 * 1.1:.0f} (linear)", growth <= n / 10000 * 1.1))
     lines += ["", "Commands (timed whole, `$d` a fresh empty folder):", ""]
     root = str(Path(__file__).resolve().parent.parent) + "/"       # shown relative to the repository
