@@ -61,6 +61,15 @@ def check_duplicates(articles: list[Article], pages: list[Page], config: SiteCon
     return problems
 
 
+def missing_reference_hint(ref: str, by_slug: dict[str, list[Article]], by_key: dict[str, Article]) -> str | None:
+    """The hint for an article reference that resolves to nothing: the right category when the
+    slug exists under another one, else the closest slug or key."""
+    bare = ref.rsplit("/", 1)[-1]
+    if "/" in ref and bare in by_slug:
+        return f"did you mean '{by_slug[bare][0].key}'?"
+    return did_you_mean(ref, list(by_slug) + list(by_key))
+
+
 def check_related(articles: list[Article], today: dt.date, drafts: bool) -> list[Diagnostic]:
     problems = []
     by_slug = slug_index(articles)
@@ -69,11 +78,8 @@ def check_related(articles: list[Article], today: dt.date, drafts: bool) -> list
         for ref in article.related:
             found = resolve_reference(ref, by_slug, by_key)
             if not found:
-                bare = ref.rsplit("/", 1)[-1]
-                hint = did_you_mean(ref, list(by_slug) + list(by_key))
-                if "/" in ref and bare in by_slug:
-                    hint = f"did you mean '{by_slug[bare][0].key}'?"
-                problems.append(_at(article, "related", ERROR, f"related article '{ref}' does not exist", hint))
+                problems.append(_at(article, "related", ERROR, f"related article '{ref}' does not exist",
+                                    missing_reference_hint(ref, by_slug, by_key)))
             elif len(found) > 1:
                 choices = " or ".join(f"'{a.key}'" for a in found)
                 problems.append(_at(article, "related", ERROR, f"related article '{ref}' is ambiguous",

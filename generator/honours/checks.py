@@ -6,6 +6,7 @@ import datetime as dt
 from generator.diagnostics import Diagnostic, ERROR, WARNING, did_you_mean
 from generator.honours.schema import HonourRoll
 from generator.model import is_published, resolve_reference, slug_index
+from generator.validate import missing_reference_hint
 
 
 def check_rolls(rolls: list[HonourRoll], articles, campaigns, media: set[str], today: dt.date,
@@ -45,12 +46,9 @@ def check_articles(rolls: list[HonourRoll], articles, today: dt.date, drafts: bo
                 continue
             found = resolve_reference(ref, by_slug, by_key)
             if not found:
-                bare = ref.rsplit("/", 1)[-1]
-                hint = did_you_mean(ref, list(by_slug) + list(by_key))
-                if "/" in ref and bare in by_slug:
-                    hint = f"did you mean '{by_slug[bare][0].key}'?"
                 problems.append(Diagnostic(roll.path, entry.line_of("article"), ERROR,
-                                           f"entry '{entry.title}': article '{ref}' does not exist", hint))
+                                           f"entry '{entry.title}': article '{ref}' does not exist",
+                                           missing_reference_hint(ref, by_slug, by_key)))
             elif len(found) > 1:
                 choices = " or ".join(f"'{a.key}'" for a in found)
                 problems.append(Diagnostic(roll.path, entry.line_of("article"), ERROR,
