@@ -1,10 +1,12 @@
 """The persistent build cache in `<site>/.cache/build/`: git-ignored, safe to delete, never trusted blindly.
 
-Two kinds of record live there, each a pickled blob behind a header (see `read_blob`):
+Three kinds of record live there, each a pickled blob behind a header (see `read_blob`):
 
 - parsed documents (front matter + rendered Markdown), keyed by source kind, path and sha256, in
   shards so an edit rewrites one small file and a 100,000-article cache is never held twice;
-- the manifest of the last successful build (see publish.Manifest).
+- the manifest of the last successful build (see publish.Manifest);
+- the stamp index: each source's stat and sha256, so unchanged sources are not read (see
+  state.BuildState.load_source).
 
 Every blob names the environment it was made in: the generator's own code, the libraries that
 shape the output, and whatever else the caller says the values depend on (base path, time zone).

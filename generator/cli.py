@@ -88,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def describe_crash(exc: Exception) -> str:
     """One line for an unexpected failure: the file being processed, what went wrong, what to do."""
+    from generator.sources import SourceChanged
+
+    if isinstance(exc, SourceChanged):     # not a bug: someone saved the file during the build
+        return (f"{exc.path}: error: the file changed while the build was reading it; nothing was published: "
+                "build again")
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.filename}: error: {exc.strerror or exc}; check that the file or folder exists and is writable"
     where = getattr(exc, "processing", None) or "build"

@@ -1,5 +1,6 @@
-"""What builds remember: the document cache, the last manifest of each output folder, and the
-stamp of the inputs that lets a build with nothing changed stop after a few thousand `stat`s.
+"""What builds remember: the document cache, the last manifest of each output folder, the
+stamp of the inputs that lets a build with nothing changed stop after a few thousand `stat`s,
+and the stat and sha256 of each source, so that a build reads only the sources that changed.
 
 A command-line build loads a fresh `BuildState` from `<site>/.cache/build/` and saves it; `serve`
 keeps one in memory across rebuilds, so an edit costs no cache loading at all.
@@ -21,6 +22,7 @@ from generator.output import Manifest
 # unseen; such a build does not record its inputs stamp, so the next one checks contents.
 RACY_SECONDS = 2
 KEEP_MANIFESTS = 8
+STAMPS_FORMAT = 1            # of the stamp index (see BuildState.load_source)
 QUIET_BEFORE_FINISH = 2.0    # serve: seconds without a new build before a deferred step starts
 BACKGROUND_NICE = 10         # and its priority (inherited by Pagefind), so edits stay quick
 
@@ -33,13 +35,16 @@ class BuildState:
     last_diagnostics: dict[str, list] = field(default_factory=dict)  # output folder -> warnings
     persist: bool = True
     inputs_digest: str = ""          # this build's sources, config, date and options (see pipeline)
-    sources: dict = field(default_factory=dict)   # rel path -> ((size, mtime, inode), SourceFile)
+    sources: dict = field(default_factory=dict)   # serve: rel path -> ((size, mtime, inode), SourceFile)
     started_ns: int = 0
     defer_finish: bool = False       # serve: publish pages first, rebuild the search index after
     generation: int = 0              # builds started with this state (see finish_later)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     background: threading.Thread | None = None
     keep_sources: bool = True        # remember read sources for the next build (a one-shot build does not)
+    stamps: dict | None = None       # the stamp index as loaded (see load_source); None: not loaded yet
+    next_stamps: dict = field(default_factory=dict)   # what this build vouches for, saved by prune_sources
+    stamps_saved: bool = False
 
     def finish_later(self, output: Path, steps, inputs_key: str | None, wait: bool = False) -> list:
         """Run the finish steps a build deferred (the search index) and publish what they make.
@@ -81,30 +86,71 @@ class BuildState:
         self.background.start()
         return []
 
-    def load_source(self, kind: str, file: Path, rel: str):
-        """sources.discover's `load`: the SourceFile read last time when the file's stat is the
-        same and old enough to trust (see RACY_SECONDS), else the file read and hashed now."""
+    def load_source(self, kind: str, file: str, rel: str):
+        """sources.discover's `load`: a SourceFile whose digest is known without reading the file
+        when its stat is the one recorded last time and old enough to trust, else the file read
+        and hashed now.
+
+        A stat is trusted only if the file's mtime was more than RACY_SECONDS before the build
+        that hashed it began (a later write within the same mtime tick could keep size, mtime
+        and inode), and is still that old now. `serve` keeps the stamps in memory; every build
+        also keeps them on disk, in the stamp index (STAMPS_FILE: rel path -> (kind, stamp,
+        sha256)), so a one-shot build reads only the files that changed. A trusted SourceFile
+        reads its bytes when a reader needs them (document-cache misses) and checks them
+        against the digest (sources.SourceFile.data).
+        """
         from generator.sources import SourceFile
 
         status = os.stat(file)
         stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+        settled = status.st_mtime_ns < self.started_ns - RACY_SECONDS * 1_000_000_000
         known = self.sources.get(rel)
-        if known is not None and known[0] == stamp and known[1].kind == kind:
+        if settled and known is not None and known[0] == stamp and known[1].kind == kind:
+            self.next_stamps[rel] = (kind, stamp, known[1].digest)
             return known[1]
+        entry = self._stamp_index().get(rel)
+        if (settled and type(entry) is tuple and len(entry) == 3 and entry[0] == kind and entry[1] == stamp
+                and type(entry[2]) is str):
+            source = SourceFile(kind, rel, None, entry[2], file)
+            self.next_stamps[rel] = entry
+            if self.keep_sources:
+                self.sources[rel] = (stamp, source)
+            return source
         with open(file, "rb") as stream:
             data = stream.read()
-        source = SourceFile(kind, rel, data, hashlib.sha256(data).hexdigest())
-        if (self.keep_sources and status.st_mtime_ns < self.started_ns - RACY_SECONDS * 1_000_000_000
-                and len(data) == status.st_size):
-            self.sources[rel] = (stamp, source)
+        digest = hashlib.sha256(data).hexdigest()
+        if settled and len(data) == status.st_size:
+            self.next_stamps[rel] = (kind, stamp, digest)
+            if self.keep_sources:      # without the bytes: they are read again only on a cache miss
+                self.sources[rel] = (stamp, SourceFile(kind, rel, None, digest, file))
         else:
+            self.next_stamps.pop(rel, None)
             self.sources.pop(rel, None)
-        return source
+        return SourceFile(kind, rel, data, digest, file)
 
     def prune_sources(self, paths: set[str]) -> None:
-        """Forget files that are gone (a long `serve` session would otherwise keep them all)."""
+        """After discover: forget files that are gone (a long `serve` session would otherwise keep
+        them all), and save the stamp index for the next build."""
         for path in [p for p in self.sources if p not in paths]:
             del self.sources[path]
+        stamps, self.next_stamps = self.next_stamps, {}
+        # `serve` saves it once per session: its memory serves later builds, and an index left
+        # behind with older stamps only costs the next one-shot build a few reads, never a wrong one.
+        if self.persist and stamps != self.stamps and not (self.keep_sources and self.stamps_saved):
+            write_blob(self._stamps_path(), _stamps_env(), stamps)
+            self.stamps_saved = True
+        self.stamps = stamps
+
+    def _stamp_index(self) -> dict:
+        if self.stamps is None:
+            stored = read_blob(self._stamps_path(), _stamps_env()) if self.persist else None
+            self.stamps = stored if isinstance(stored, dict) else {}    # missing or unusable: rebuilt
+        return self.stamps
+
+    def _stamps_path(self) -> Path:
+        from generator.sources import STAMPS_FILE
+
+        return cache_folder(self.site_dir) / STAMPS_FILE
 
     def document_cache(self, base_path: str, timezone: str) -> DocumentCache:
         env = environment_key("documents", base_path, timezone, code=module_closure_version("generator.reading"))
@@ -141,6 +187,11 @@ class BuildState:
     def _manifest_path(self, output: Path) -> Path:
         name = hashlib.sha256(str(output).encode()).hexdigest()[:16]
         return cache_folder(self.site_dir) / f"manifest-{name}.pickle"
+
+
+def _stamps_env() -> str:
+    """Stamps and sha256 digests do not depend on the generator's code: an upgrade keeps them."""
+    return environment_key("source stamps", code=f"stamps {STAMPS_FORMAT}")
 
 
 def _prune_manifests(folder: Path) -> None:
