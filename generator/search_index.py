@@ -9,10 +9,13 @@ search page loads the newest part with Pagefind's script and merges the others
 (`mergeIndex`): merged parts share the first one's WebAssembly, so each costs the browser only
 its metadata and the word chunks a query needs.
 
-A part's bundle is keyed by the digest of its records (plus Pagefind's version and settings),
-so a part whose records did not change is copied from the cache, never indexed again. Bundles
-missing from the cache are indexed by Pagefind's own command, several at once on several cores
-(its Python wrapper answers one request per 0.1 s and is slower end to end).
+A part's bundle is keyed by what its records are made from (`part_key`: its members' URLs and
+source files, and everything else a record reads), so a part whose inputs did not change is
+copied from the cache, never indexed again, and its records are not even made. The honour
+rolls' parts, whose records are read back from built pages, are keyed by their records
+(`part_digest`). Bundles missing from the cache are indexed by Pagefind's own command, several
+at once on several cores (its Python wrapper answers one request per 0.1 s and is slower end to
+end).
 """
 from __future__ import annotations
 
@@ -27,9 +30,11 @@ import sys
 import threading
 import zlib
 from pathlib import Path
+from typing import TypeVar
 
 from generator import urls
-from generator.search_records import SearchRecord
+from generator.cache import module_closure_version
+from generator.search_records import Member, SearchRecord
 
 BUNDLE_DIR = "pagefind"
 PARTS_FILE = "parts.json"       # /pagefind/parts.json: the part folders, the first one primary
@@ -48,15 +53,20 @@ class SearchIndexError(Exception):
     """Pagefind failed on a part (the message says why)."""
 
 
-def split_group(name: str, records: list[SearchRecord], cap: int = MAX_RECORDS_PER_PART) -> dict[str, list[SearchRecord]]:
-    """A group of records as parts of at most about `cap` records each.
+Item = TypeVar("Item", SearchRecord, Member)     # anything with a `url`
+
+
+def split_group(name: str, records: list[Item], cap: int = MAX_RECORDS_PER_PART) -> dict[str, list[Item]]:
+    """A group of records (or of members, whose records are not made yet) as parts of at most
+    about `cap` each.
 
     Records go to a bucket by a hash of their URL, so adding or editing one record changes one
-    part; the number of buckets changes only when the group crosses a multiple of `cap`."""
+    part; the number of buckets changes only when the group crosses a multiple of `cap`. A member
+    lands where its record would: one record per member, same URL."""
     count = math.ceil(len(records) / cap) if records else 0
     if count <= 1:
         return {name: records} if records else {}
-    buckets: list[list[SearchRecord]] = [[] for _ in range(count)]
+    buckets: list[list[Item]] = [[] for _ in range(count)]
     for record in records:
         buckets[zlib.crc32(record.url.encode("utf-8")) % count].append(record)
     return {f"{name}-{i + 1}": bucket for i, bucket in enumerate(buckets) if bucket}
@@ -68,6 +78,39 @@ def part_digest(records: list[SearchRecord], language: str) -> str:
     for record in sorted(records, key=lambda r: r.url):
         h.update(record.url.encode("utf-8") + b"\0" + record.html.encode("utf-8") + b"\0")
     return h.hexdigest()[:32]
+
+
+def part_key(name: str, members: list[Member], sources: dict[str, str], language: str, names: dict[str, str],
+             labels: dict[str, str], base_path: str, timezone: str) -> str:
+    """The bundle key of a part of the model's members, known before their records are made.
+
+    A record (search_records.member_record) is a pure function of its document, the category
+    `names` (articles), the result `labels` (pages, campaigns) and the `language`; a document is
+    a pure function of its source file's bytes (`sources`: path -> sha256), its path, the
+    `base_path` and `timezone` (what readers depend on: see reading.py) and the readers' code.
+    So the key holds all of these, the code that turns them into records and bundles (the
+    closures of this module and of the readers, with the libraries' and Python's versions),
+    Pagefind's version and settings, and the part's name, group and members' URLs."""
+    kinds = {m.kind for m in members}
+    head = ("search part from sources", 1, name, sorted({m.group for m in members}), language, base_path, timezone,
+            pagefind_version(), EXCLUDE, module_closure_version(__name__), module_closure_version("generator.reading"),
+            # only what the part's kinds of record read, so a label edit leaves the years alone
+            sorted(names.items()) if "article" in kinds else None,
+            sorted(labels.items()) if kinds - {"article"} else None)
+    h = hashlib.sha256(repr(head).encode("utf-8", "surrogatepass"))
+    for member in sorted(members, key=lambda m: (m.url, m.doc.path)):
+        h.update(f"\0{member.url}\0{member.kind}\0{member.doc.path}\0{source_of(member, sources)}".encode(
+            "utf-8", "surrogatepass"))
+    return h.hexdigest()[:32]
+
+
+def source_of(member: Member, sources: dict[str, str]) -> str:
+    """The digest of what the member's document was read from; for a document that did not come
+    from a source file of this build (a test's, a tool's), a digest of the document itself."""
+    found = sources.get(member.doc.path)
+    if found is not None:
+        return found
+    return "document " + hashlib.sha256(repr(member.doc).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 _VERSION: list[str] = []

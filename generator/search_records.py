@@ -58,46 +58,68 @@ def record_html(title: str, body_html: str, meta: dict[str, str], language: str,
             f'<p>{html.escape(body_words)}</p></main>{meta_html}</body></html>')
 
 
-def model_records(model: SiteModel, labels: dict[str, str], memo: dict | None = None) -> list[SearchRecord]:
-    """Articles, standalone pages and campaigns, straight from the model (no page chrome, so a
-    story is not found through another story's "related" links).
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A searchable document before its record is made: its URL places it in an index part
+    (see search_index.split_group) and its document keys the part (search_index.part_key), so
+    records are made only for the parts the bundle cache lacks."""
+    url: str
+    group: str        # the record's group: the article's year, or GENERAL
+    kind: str         # "article", "page" or "campaign": which function below makes its record
+    doc: object       # the Article, Page or Campaign, exactly as its reader made it
 
-    `memo` (kept by `serve` between builds) maps an article's URL to its last record and what it
-    was made from, so an unchanged article's record is not made again (~0.2 ms each)."""
-    config, language = model.config, model.config.language
-    names = {c.key: c.name for c in config.categories}
-    records = []
-    for article in model.articles:
-        url = urls.article(article.category, article.slug)
-        made_from = (article.title, article.body_html, article.source, article.sapo, article.image_caption,
-                     article.byline, tuple(article.authors), article.date, names.get(article.category), language)
-        known = memo.get(url) if memo is not None else None
-        if known is not None and known[0] == made_from:
-            records.append(known[1])
-            continue
-        lead = f"({article.source}) {article.sapo}" if article.source else article.sapo
-        parts = [f"<p>{html.escape(lead)}</p>" if lead else "", article.body_html]
-        if article.image_caption:
-            parts.append(f"<p>{html.escape(article.image_caption)}</p>")
-        if article.authors or article.byline:
-            parts.append(f"<p>{html.escape(article.byline or ', '.join(article.authors))}</p>")
-        meta = {"date": format_date(article.date, language), "category": names.get(article.category, article.category)}
-        # the supplement of each part in turn: the same words as d_words of the whole text
-        words = [d_words(lead), article.body_d_words, d_words(article.image_caption),
-                 d_words(article.byline or ", ".join(article.authors))]
-        records.append(SearchRecord(url, record_html(article.title, "".join(parts), meta, language,
-                                                     " ".join(w for w in words if w)),
-                                    str(article.date.year)))
-        if memo is not None:
-            memo[url] = (made_from, records[-1])
-    for page in model.pages:
-        records.append(SearchRecord(urls.page(page.slug),
-                                    record_html(page.title, page.body_html, {"category": labels["page"]}, language)))
-    for campaign in model.campaigns:
-        intro = " ".join(p for p in (campaign.summary, campaign.issuer, campaign.document) if p)
-        body = f"<p>{html.escape(intro)}</p>{campaign.body_html}" + "".join(
-            f"<p>{html.escape(t.label)}</p>" for t in campaign.targets)
-        meta = {"category": labels["campaign"],
-                "date": format_date(campaign.start, language) if campaign.start else ""}
-        records.append(SearchRecord(urls.campaign(campaign.slug), record_html(campaign.title, body, meta, language)))
-    return records
+
+def model_members(model: SiteModel) -> list[Member]:
+    """Articles (newest first), standalone pages and campaigns, in the order of their records."""
+    found = [Member(urls.article(a.category, a.slug), str(a.date.year), "article", a) for a in model.articles]
+    found += [Member(urls.page(p.slug), GENERAL, "page", p) for p in model.pages]
+    found += [Member(urls.campaign(c.slug), GENERAL, "campaign", c) for c in model.campaigns]
+    return found
+
+
+def category_names(config) -> dict[str, str]:
+    """Category key -> display name: an article record shows its category's name."""
+    return {c.key: c.name for c in config.categories}
+
+
+def member_record(member: Member, names: dict[str, str], labels: dict[str, str], language: str) -> SearchRecord:
+    """The record of one member, straight from its document (no page chrome, so a story is not
+    found through another story's "related" links).
+
+    Besides the document it reads only `names` (articles), `labels` (pages, campaigns) and
+    `language`: search_index.part_key holds exactly these, so keep the two in step."""
+    doc = member.doc
+    if member.kind == "article":
+        html_ = _article_html(doc, names, language)
+    elif member.kind == "page":
+        html_ = record_html(doc.title, doc.body_html, {"category": labels["page"]}, language)
+    elif member.kind == "campaign":
+        intro = " ".join(p for p in (doc.summary, doc.issuer, doc.document) if p)
+        body = f"<p>{html.escape(intro)}</p>{doc.body_html}" + "".join(
+            f"<p>{html.escape(t.label)}</p>" for t in doc.targets)
+        meta = {"category": labels["campaign"], "date": format_date(doc.start, language) if doc.start else ""}
+        html_ = record_html(doc.title, body, meta, language)
+    else:
+        raise ValueError(f"no search record for a {member.kind!r}")
+    return SearchRecord(member.url, html_, member.group)
+
+
+def _article_html(article, names: dict[str, str], language: str) -> str:
+    lead = f"({article.source}) {article.sapo}" if article.source else article.sapo
+    parts = [f"<p>{html.escape(lead)}</p>" if lead else "", article.body_html]
+    if article.image_caption:
+        parts.append(f"<p>{html.escape(article.image_caption)}</p>")
+    if article.authors or article.byline:
+        parts.append(f"<p>{html.escape(article.byline or ', '.join(article.authors))}</p>")
+    meta = {"date": format_date(article.date, language), "category": names.get(article.category, article.category)}
+    # the supplement of each part in turn: the same words as d_words of the whole text
+    words = [d_words(lead), article.body_d_words, d_words(article.image_caption),
+             d_words(article.byline or ", ".join(article.authors))]
+    return record_html(article.title, "".join(parts), meta, language, " ".join(w for w in words if w))
+
+
+def model_records(model: SiteModel, labels: dict[str, str]) -> list[SearchRecord]:
+    """Every member's record (the whole index's records, for tests and tools: a build makes only
+    those of the parts it must index)."""
+    names, language = category_names(model.config), model.config.language
+    return [member_record(m, names, labels, language) for m in model_members(model)]

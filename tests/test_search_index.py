@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from conftest import SITES, build
+from generator import search, search_index, search_records
 from generator.search import built_records, ordered_parts, result_labels
-from generator.search_index import BundleCache, SearchIndexError, part_digest, split_group
-from generator.search_records import GENERAL, SENTINEL, SearchRecord, record_html
+from generator.search_index import BundleCache, SearchIndexError, part_digest, part_key, split_group
+from generator.search_records import (GENERAL, SENTINEL, Member, SearchRecord, category_names, member_record,
+                                      model_members, model_records, record_html)
 from generator.search_text import d_words
 from generator.search_rolls import is_roll_page, page_records
 
@@ -57,6 +61,142 @@ def test_a_group_is_split_by_url_and_an_edit_touches_one_part():
     before = {name: part_digest(part, "vi") for name, part in parts.items()}
     after = {name: part_digest(part, "vi") for name, part in split_group("2025", edited, cap=10).items()}
     assert sum(before[name] != after[name] for name in before) == 1
+
+
+def test_members_fall_in_the_parts_their_records_would():
+    records = [SearchRecord(f"/tin/{i}/", f"<p>{i}</p>", "2025") for i in range(25)]
+    members = [Member(r.url, r.group, "article", None) for r in records]
+    by_records, by_members = split_group("2025", records, cap=10), split_group("2025", members, cap=10)
+    assert {p: [r.url for r in part] for p, part in by_records.items()} == \
+        {p: [m.url for m in part] for p, part in by_members.items()}
+
+
+def test_a_part_key_holds_everything_a_record_reads(monkeypatch):
+    doc, about = SimpleNamespace(path="content/articles/a.md"), SimpleNamespace(path="content/pages/p.md")
+    article, page = Member("/thoi-su/a/", "2026", "article", doc), Member("/p/", GENERAL, "page", about)
+    sources = {doc.path: "1" * 64, about.path: "2" * 64}
+    labels = result_labels({})
+    shared = dict(language="vi", names={"thoi-su": "Thời sự"}, labels=labels, base_path="/",
+                  timezone="Asia/Ho_Chi_Minh")
+
+    def key(name="2026", members=(article,), found=sources, **changes):
+        return part_key(name, list(members), found, **{**shared, **changes})
+
+    base = key()
+    changed = [key(name="2026-1"), key(members=[Member("/thoi-su/b/", "2026", "article", doc)]),
+               key(members=[Member(article.url, "2025", "article", doc)]),
+               key(members=[article, Member("/thoi-su/c/", "2026", "article", SimpleNamespace(path="c.md"))]),
+               key(found={**sources, doc.path: "3" * 64}), key(language="en"), key(base_path="/tin/"),
+               key(timezone="UTC"), key(names={"thoi-su": "Thời sự - Chính trị"})]
+    assert len({base, *changed}) == len(changed) + 1, "every input changes the key"
+    # the labels show only in records of pages and campaigns, the category names only in articles'
+    assert key(labels={**labels, "page": "Trang"}) == base
+    general = key(GENERAL, [page])
+    assert key(GENERAL, [page], labels={**labels, "page": "Trang"}) != general
+    assert key(GENERAL, [page], names={}) == general
+    # the code that makes documents, records and bundles, and Pagefind's version
+    monkeypatch.setattr(search_index, "module_closure_version", lambda module: f"edited {module}")
+    assert key() != base
+    monkeypatch.undo()
+    monkeypatch.setattr(search_index, "pagefind_version", lambda: "0.0.0")
+    assert key() != base
+    monkeypatch.undo()
+    # a document that no source file of this build made is keyed by its own content
+    loose = [Member(article.url, "2026", "article", SimpleNamespace(path="x.md", title=t)) for t in ("A", "B")]
+    assert key(members=[loose[0]], found={}) != key(members=[loose[1]], found={})
+
+
+def watch_search(monkeypatch) -> dict:
+    """Each build's plan of index parts (part -> key), its model, and how many records of the
+    model's documents it made (record_html calls from search_records, not from the rolls)."""
+    seen = {"plans": [], "records": 0, "model": None}
+    extend, make = search.SearchFeature.extend, search_records.record_html
+
+    def watched_extend(self, model, docs, ctx):
+        plan = extend(self, model, docs, ctx)
+        seen["plans"].append(dict(plan.digests))
+        seen["model"] = model
+        return plan
+
+    def counted(*args, **kwargs):
+        seen["records"] += 1
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(search.SearchFeature, "extend", watched_extend)
+    monkeypatch.setattr(search_records, "record_html", counted)
+    return seen
+
+
+def test_parts_are_keyed_by_their_sources_and_records_made_only_for_missing_parts(copy_site, tmp_path,
+                                                                                monkeypatch):
+    site = copy_site("discovery")
+    older = site / "content" / "articles" / "2025" / "hop-ban-chap-hanh.md"
+    older.parent.mkdir()
+    older.write_text("---\ntitle: Họp Ban Chấp hành\ndate: 2025-03-01 08:00\ncategory: thoi-su\n---\n\n"
+                     "Đoàn viên dự họp.\n", encoding="utf-8")
+    seen = watch_search(monkeypatch)
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    first = seen["plans"][-1]
+    assert list(first) == ["2026", "2025", GENERAL]
+    assert seen["records"] == 5 + 1 + 2, "a first build makes every record (articles, page, campaign)"
+    # the records of the planned parts are the whole model's, in the same parts
+    model = seen["model"]
+    names, labels = category_names(model.config), result_labels({})
+    assert {p: [member_record(m, names, labels, "vi") for m in found]
+            for p, found in ordered_parts(model_members(model)).items()} == \
+        ordered_parts(model_records(model, labels))
+
+    # (c) nothing changed but a file's time: the pipeline runs again, and makes no record
+    seen["records"] = 0
+    os.utime(older, (1_000_000_000, 1_000_000_000))
+    report = build(site, out)
+    assert report.ok and len(seen["plans"]) == 2 and seen["plans"][-1] == first
+    assert seen["records"] == 0
+    assert not indexed(report)
+    # nor into an empty folder: every part's bundle comes from the cache, the same bytes
+    assert build(site, tmp_path / "other").ok and seen["records"] == 0
+    assert tree(tmp_path / "other" / "pagefind") == tree(out / "pagefind")
+
+    # (a) an article's body: its year's part only is keyed anew and indexed, its records made
+    article = site / "content" / "articles" / "2026" / "dai-hoi-cong-doan-co-so.md"
+    with article.open("a", encoding="utf-8") as stream:
+        stream.write("\nMột câu mới về hội thao.\n")
+    report = build(site, out)
+    edited = seen["plans"][-1]
+    assert report.ok and [p for p in first if first[p] != edited[p]] == ["2026"]
+    assert seen["records"] == 5
+    assert indexed(report) == {"2026"}
+
+    # (b) a category's name: the years' parts (their records show it), not the general part
+    seen["records"] = 0
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("thoi-su: Thời sự", "thoi-su: Thời sự - Chính trị"),
+                      encoding="utf-8")
+    report = build(site, out)
+    renamed = seen["plans"][-1]
+    assert report.ok and [p for p in edited if edited[p] != renamed[p]] == ["2026", "2025"]
+    assert seen["records"] == 5 + 1 and indexed(report) == {"2026", "2025"}
+    # (b) a result label of the theme: the general part only
+    seen["records"] = 0
+    theme = site / "themes" / "rieng"
+    theme.mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: rieng\nparent: congdoan\nstrings:\n  vi:\n    search_kind_page: Trang\n",
+                                      encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("theme: congdoan", "theme: rieng"), encoding="utf-8")
+    report = build(site, out)
+    relabelled = seen["plans"][-1]
+    assert report.ok and [p for p in renamed if renamed[p] != relabelled[p]] == [GENERAL]
+    assert seen["records"] == 2 and indexed(report) == {GENERAL}
+
+
+def indexed(report) -> set[str]:
+    """The index parts a build wrote into the output (the honour rolls' part aside)."""
+    return {p.split("/")[1] for p in report.changed if p.startswith("pagefind/") and p.count("/") > 1} - {"vinh-danh"}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_parts_are_ordered_newest_year_first():
