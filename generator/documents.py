@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields
 
 from generator.markdown_render import Heading
 
@@ -40,11 +41,27 @@ class Article:
     body_d_words: str = ""          # the body's words holding "đ", folded: the search supplement
                                     # (search_records), made here so the document cache keeps it
     key_lines: dict = field(default_factory=dict, compare=False, repr=False)  # front-matter key -> line
+    surface: str = field(default="", compare=False, repr=False)   # see surface_digest, set by the reader
 
     @property
     def key(self) -> str:
         """Unique reference: "category/slug" (two categories may hold the same slug)."""
         return f"{self.category}/{self.slug}"
+
+
+# What of an article only its own page, its feed entries and its search record show (and the
+# link checks and diagnostics read): everything else is its *surface*, what lists, cards, menus,
+# the sitemap and other articles' pages may show of it. See generator/edits.py.
+BODY_FIELDS = frozenset({"body_html", "toc", "links", "images", "words", "body_d_words", "key_lines", "surface"})
+
+
+def surface_digest(article: Article) -> str:
+    """A digest of every field of `article` but its body fields (BODY_FIELDS).
+
+    repr is exact for the values an Article holds (str, int, bool, tuples, aware datetimes
+    with their zone key), and cheap: it is made once per read, kept by the document cache."""
+    values = tuple((f.name, getattr(article, f.name)) for f in fields(article) if f.name not in BODY_FIELDS)
+    return hashlib.sha256(repr(values).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,22 @@ class OutputSession:
         entry = self.previous.entries.get(path)
         return entry.sha256 if entry else None
 
+    # ---- carried over (edits.py: only article bodies changed) ----------------------------
+    def carry_over(self, kept: dict[str, Entry]) -> None:
+        """Keep these published pages and files as they are, without planning them."""
+        self.entries.update(kept)
+        carried = sum(1 for entry in kept.values() if entry.origin == "page")
+        self.pages += carried
+        self.unchanged += carried
+
+    def drop_carried(self, paths) -> None:
+        """Files this build makes again after all (feeds): staged anew, not carried."""
+        for path in paths:
+            entry = self.entries.pop(path, None)
+            if entry is not None and entry.origin == "page":
+                self.pages -= 1
+                self.unchanged -= 1
+
     # ---- pages ---------------------------------------------------------------------------
     def render_pages(self, env: jinja2.Environment, jobs, fingerprints, site_dir: Path,
                      postprocess: Callable[[str], str] | None, workers: int,
@@ -87,8 +103,8 @@ class OutputSession:
                 self.unchanged += 1
             else:
                 todo.append(index)
-        if progress and self.unchanged:
-            progress(self.unchanged)
+        if progress and len(jobs) > len(todo):
+            progress(len(jobs) - len(todo))
         shared = {"env": env, "jobs": jobs, "todo": todo, "site_dir": site_dir, "postprocess": postprocess,
                   "folder": str(self.staging.folder) if self.staging else None,
                   "published": {jobs[i].output_path: self.published_sha(jobs[i].output_path) for i in todo}}

@@ -143,13 +143,13 @@ def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def check_site_links(docs, jobs, files, ctx) -> list[Diagnostic]:
-    """The pipeline's entry: every body link of every document against this build's plan."""
+def check_site_links(docs, page_urls, file_paths, ctx) -> list[Diagnostic]:
+    """The pipeline's entry: every body link of every document against this build's pages and files."""
     from generator.model import is_published
 
     documents = [*docs.articles, *docs.pages, *docs.campaigns,
                  *(d for kind in docs.other.values() for d in kind if hasattr(d, "links") and hasattr(d, "key_lines"))]
-    known = known_targets((job.url for job in jobs), (f.path for f in files), ctx.media,
+    known = known_targets(page_urls, file_paths, ctx.media,
                           ctx.theme.static_dirs if ctx.theme else [])
     held_back = {urls.article(a.category, a.slug) for a in docs.articles
                  if not is_published(a, ctx.today, ctx.options.drafts)}

@@ -7,27 +7,29 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from generator import urls
 from generator.branding import check_branding_files
 from generator.config import ConfigError, SiteConfig, load_config
 from generator.diagnostics import ContentError, Diagnostic, Diagnostics, working_on
 from generator.features import load_features
 from generator.image_variants import ImageReport, produce_variants, survey_images, variant_files
 from generator.images import ImageCatalog, PictureRewriter
+from generator.edits import article_digests, find_body_edit, model_key, page_url, plan_key, remember_plan
 from generator.linkcheck import check_site_links
 from generator.cache import code_version
 from generator.fingerprint import Fingerprinter, digest_text, globals_digest
 from generator.fragments import memoize_pure_templates
 from generator.incremental import FinishStep, OutputSession, entries_digest, finish_key
-from generator.model import SiteModel, build_model
+from generator.model import SiteModel, build_model, with_new_bodies
 from generator.output import OutputFile, static_files
 from generator.parallel import worker_count
 from generator.progress import Progress
 from generator.reading import READER_KINDS, read_sources
-from generator.routes import plan_pages
+from generator.routes import RenderJob, plan_pages
 from generator.state import BuildState, inputs_stamp, now_ns
 from generator.sitemap import site_files
 from generator.sources import discover, list_media, outside_links
@@ -54,6 +56,7 @@ class Documents:
     pages: list = field(default_factory=list)
     campaigns: list = field(default_factory=list)
     other: dict = field(default_factory=dict)     # kind -> documents read by features
+    digests: dict = field(default_factory=dict)   # source path -> sha256 of its bytes (cache keys downstream)
 
 
 @dataclass
@@ -167,10 +170,10 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     if diags.has_errors:
         return BuildReport(diags.sorted(), seconds=time.perf_counter() - started, images=image_report)
 
-    model = assemble_model(docs, ctx, features)
+    inputs = model_key(docs, ctx)
+    model = assemble_model(docs, ctx, features, state, inputs)
     gc.freeze()
     views = Views(model, ctx.theme.strings, ctx.images)
-    jobs = plan_pages(views, [f.plan for f in features if hasattr(f, "plan")])
     env.globals.update({"site": views.site(), "ui": ctx.theme.strings,
                         "asset": lambda path: views.links.href("/static/" + path),
                         "theme": ctx.theme.view(views.links.href)})
@@ -179,6 +182,15 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     session = OutputSession(output if options.write else None, state.manifest(output) if options.write else None)
     try:
         shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
+        key = plan_key(shared, inputs)
+        # Only article bodies changed: only their pages are planned (edits.py).
+        edit = find_body_edit(session.previous, session.damaged, key, docs, set(model.by_key))
+        if edit is not None:
+            jobs = [RenderJob(urls.article(a.category, a.slug), "article.html", views.article(a))
+                    for a in edit.articles]
+            session.carry_over(edit.kept)
+        else:
+            jobs = plan_pages(views, [f.plan for f in features if hasattr(f, "plan")])
         fingerprinter = Fingerprinter(shared)
         fingerprints = [fingerprinter.page(job.url, job.template, job.context) for job in jobs]
         gc.freeze()
@@ -189,13 +201,19 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         for feature in features:
             if hasattr(feature, "files"):
                 files.extend(feature.files(views))
-        files.extend(site_files(jobs, views))      # sitemap.xml and robots.txt
-        diags.extend(check_site_links(docs, jobs, files, ctx))
+        if edit is None:
+            files.extend(site_files(jobs, views))      # sitemap.xml and robots.txt
+            page_urls, file_paths = [job.url for job in jobs], [f.path for f in files]
+        else:                                          # the sitemap shows surfaces only: kept
+            session.drop_carried([f.path for f in files])
+            page_urls = [job.url for job in jobs] + [page_url(p) for p, e in edit.kept.items() if e.origin == "page"]
+            file_paths = [f.path for f in files] + [p for p, e in session.entries.items() if e.origin == "file"]
+        diags.extend(check_site_links(docs, page_urls, file_paths, ctx))
         if diags.has_errors or not options.write:
             session.discard()
             abandon_early_work(model)
-            return BuildReport(diags.sorted(), pages=len(jobs) if not diags.has_errors else 0,
-                               files=len(files) if not diags.has_errors else 0,
+            return BuildReport(diags.sorted(), pages=session.pages if not diags.has_errors else 0,
+                               files=len(file_paths) if not diags.has_errors else 0,
                                seconds=time.perf_counter() - started, images=image_report)
         diags.extend(write_output(session, files, ctx, model, features, state.inputs_digest, state.defer_finish))
     except BaseException:
@@ -208,10 +226,11 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     if not diags.has_errors:
         manifest = session.manifest(None if session.deferred else stamp)
         manifest.summary["image_sources"] = image_report.sources if image_report else 0
+        remember_plan(manifest.summary, key, docs)
         state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
         if session.deferred:
             deferred = lambda wait=False, steps=session.deferred: state.finish_later(output, steps, stamp, wait)  # noqa: E731
-    return BuildReport(diags.sorted(), pages=len(jobs), files=len(files),
+    return BuildReport(diags.sorted(), pages=session.pages, files=len(file_paths),
                        seconds=time.perf_counter() - started, output=output, images=image_report,
                        unchanged=session.unchanged, changed=tuple(session.changed), deferred=deferred)
 
@@ -233,6 +252,7 @@ def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnosti
     state.save_documents()
     state.inputs_digest = digest_text(code_version(), repr(ctx.config), ctx.today.isoformat(), repr(ctx.options),
                                       *(f"{s.kind}:{s.path}:{s.digest}" for s in sources))
+    docs.digests = {source.path: source.digest for source in sources}
     targets = {"article": docs.articles, "page": docs.pages, "campaign": docs.campaigns}
     for source in sources:
         with working_on(source.path):
@@ -257,9 +277,21 @@ def abandon_early_work(model: SiteModel) -> None:
             value.abandon()
 
 
-def assemble_model(docs: Documents, ctx: BuildContext, features) -> SiteModel:
-    model = build_model(docs.articles, docs.pages, docs.campaigns, ctx.config, ctx.today,
-                        ctx.options.drafts, ctx.media)
+def assemble_model(docs: Documents, ctx: BuildContext, features, state: BuildState | None = None,
+                   inputs: str | None = None) -> SiteModel:
+    """The site model and the features' extras. `serve` keeps the last model (without extras) in
+    `state`: when only article bodies changed since (the same `inputs`, edits.model_key), the
+    new bodies are swapped into it instead of building it again."""
+    memo = state.model_memo if state is not None else None
+    if inputs is not None and memo is not None and memo[0] == inputs:
+        before = memo[2]
+        fresh = {a.key: a for a in docs.articles if before.get(a.path) != docs.digests.get(a.path)}
+        model = with_new_bodies(memo[1], fresh, docs.pages, docs.campaigns)
+    else:
+        model = build_model(docs.articles, docs.pages, docs.campaigns, ctx.config, ctx.today,
+                            ctx.options.drafts, ctx.media)
+    if state is not None and state.keep_sources:
+        state.model_memo = (inputs, replace(model, extras={}), article_digests(docs)) if inputs else None
     for feature in features:
         if hasattr(feature, "extend"):
             model.extras[feature.name] = feature.extend(model, docs, ctx)

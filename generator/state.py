@@ -42,6 +42,7 @@ class BuildState:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     background: threading.Thread | None = None
     keep_sources: bool = True        # remember read sources for the next build (a one-shot build does not)
+    model_memo: tuple | None = None  # serve: (edits.model_key, the model without extras, article digests)
     stamps: dict | None = None       # the stamp index as loaded (see load_source); None: not loaded yet
     next_stamps: dict = field(default_factory=dict)   # what this build vouches for, saved by prune_sources
     stamps_saved: bool = False

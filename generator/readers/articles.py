@@ -1,11 +1,12 @@
 """Articles and standalone pages: front matter + Markdown body -> Article / Page."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import ContentError, Diagnostic, Diagnostics
-from generator.documents import FORMATS, Article, Page
+from generator.documents import FORMATS, Article, Page, surface_digest
 from generator.markdown_render import MarkdownRenderer
 from generator.readers.fields import Fields
 from generator.readers.frontmatter import decode, key_lines, split
@@ -81,6 +82,7 @@ def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -
         words=rendered.words,
         key_lines=key_lines(doc, rendered),
     )
+    article = dataclasses.replace(article, surface=surface_digest(article))
     return (None if diags.has_errors else article), diags.items
 
 
