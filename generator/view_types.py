@@ -74,7 +74,7 @@ class Pagination(TypedDict):
     total: int
     prev: Optional[str]
     next: Optional[str]
-    pages: list[dict]        # {number, url, current}
+    pages: list[dict]        # {number, url, current, gap: False} or {gap: True}: first, last, 2 either side of current
 
 
 class BrandingView(TypedDict):

@@ -20,6 +20,7 @@ from generator.view_types import (ArticleContext, BrandingView, Card, HomeContex
 from generator.model import SiteModel, Taxon
 from generator.vietnamese import format_datetime, format_short
 
+PAGE_WINDOW = 2       # page links either side of the current one in a list's pagination
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 
 
@@ -152,16 +153,33 @@ class Views:
     def crumb(self, name: str, path: str) -> dict:
         return {"name": name, "url": self.links.href(path)}
 
-    def pagination(self, base_path_of, number: int, total: int) -> dict | None:
+    def pagination(self, base_path_of, number: int, total: int, window: int | None = PAGE_WINDOW) -> dict | None:
+        """Links between the pages of a list. `pages` holds the first and last page, `window`
+        pages either side of the current one, and a `gap` entry where a run is left out
+        (`window` None: every page, for rolls whose page links each name a range).
+
+        Windowed, because every page of a list carries its own `pages`: all of them would grow
+        with the square of the list's length (500 pages of a category at 100,000 articles:
+        250,000 links held, fingerprinted and looped over)."""
         if total <= 1:
             return None
+        href = self.links.href
+        if window is None:
+            shown = range(1, total + 1)
+        else:
+            shown = sorted({1, total} | set(range(max(1, number - window - 1), min(total, number + window + 1) + 1)))
+        pages = []
+        for n in shown:
+            if window is None or n in (1, total) or abs(n - number) <= window:
+                pages.append({"number": n, "url": href(base_path_of(n)), "current": n == number, "gap": False})
+            else:                                  # just outside the window: stands for the run it hides
+                pages.append({"gap": True})
         return {
             "current": number,
             "total": total,
-            "prev": self.links.href(base_path_of(number - 1)) if number > 1 else None,
-            "next": self.links.href(base_path_of(number + 1)) if number < total else None,
-            "pages": [{"number": n, "url": self.links.href(base_path_of(n)), "current": n == number}
-                      for n in range(1, total + 1)],
+            "prev": href(base_path_of(number - 1)) if number > 1 else None,
+            "next": href(base_path_of(number + 1)) if number < total else None,
+            "pages": pages,
         }
 
     # ---- pages ---------------------------------------------------------------------------

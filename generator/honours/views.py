@@ -174,7 +174,7 @@ class HonourViews:
                 sections.append({"subject": item.entry.subject, "title": self.ui.get("subject_" + item.entry.subject, ""),
                                  "entries": []})
             sections[-1]["entries"].append(self.entry(item))
-        pagination = self.views.pagination(path_of, number, total)
+        pagination = self.views.pagination(path_of, number, total, window=None)   # every page, named by range
         if pagination:
             for page in pagination["pages"]:
                 part = members[(page["number"] - 1) * ENTRIES_PER_PAGE: page["number"] * ENTRIES_PER_PAGE]
