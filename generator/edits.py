@@ -26,6 +26,7 @@ from generator.output import Entry, Manifest
 
 PLAN_KEY = "plan_key"          # manifest.summary keys
 ARTICLE_DIGESTS = "article_digests"
+LINK_WARNINGS = "link_warnings"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class BodyEdit:
 
     articles: tuple[Article, ...]     # edited and published: their pages are planned again
     kept: dict[str, Entry]            # every other page and generated file of the last build
+    changed: frozenset[str]           # paths of every article whose bytes changed (drafts too)
+    link_warnings: tuple               # the last build's link diagnostics (see carried_link_warnings)
 
 
 def model_key(docs, ctx) -> str | None:
@@ -70,21 +73,33 @@ def find_body_edit(previous: Manifest | None, damaged: set[str], key: str | None
     now = article_digests(docs)
     if set(before) != set(now):
         return None
-    edited = tuple(a for a in docs.articles if before[a.path] != now[a.path] and a.key in published)
+    links = previous.summary.get(LINK_WARNINGS)
+    if not isinstance(links, tuple):
+        return None
+    changed = frozenset(path for path in now if before[path] != now[path])
+    edited = tuple(a for a in docs.articles if a.path in changed and a.key in published)
     replanned = {urls.output_path(urls.article(a.category, a.slug)) for a in edited}
     kept = {path: entry for path, entry in previous.entries.items()
             if entry.origin in ("page", "file") and path not in replanned}
-    return BodyEdit(edited, kept)
+    return BodyEdit(edited, kept, changed, links)
 
 
-def remember_plan(summary: dict, key: str | None, docs) -> None:
+def carried_link_warnings(edit: BodyEdit) -> list:
+    """The last build's link diagnostics of the documents this build did not change: a link's
+    verdict depends on the document's links and the site's pages, files and held-back articles,
+    none of which changed on this path, so only the changed documents are checked again."""
+    return [d for d in edit.link_warnings if d.path not in edit.changed]
+
+
+def remember_plan(summary: dict, key: str | None, docs, link_warnings: list) -> None:
     """Note in the manifest what the next build compares against."""
     if key is None:
-        summary.pop(PLAN_KEY, None)
-        summary.pop(ARTICLE_DIGESTS, None)
+        for name in (PLAN_KEY, ARTICLE_DIGESTS, LINK_WARNINGS):
+            summary.pop(name, None)
         return
     summary[PLAN_KEY] = key
     summary[ARTICLE_DIGESTS] = article_digests(docs)
+    summary[LINK_WARNINGS] = tuple(link_warnings)
 
 
 def page_url(output_path: str) -> str:

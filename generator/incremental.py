@@ -49,6 +49,7 @@ class OutputSession:
         self.pages = self.unchanged = self.rendered = 0
         self.changed: list[str] = []                     # paths written or deleted by publishing
         self.deferred: list[tuple] = []                  # finish steps left for later (serve)
+        self._by_origin: dict[str, list[str]] | None = None   # the previous finish products, by origin
 
     # ---- deciding ------------------------------------------------------------------------
     def kept(self, path: str, fingerprint: str | None) -> Entry | None:
@@ -249,8 +250,12 @@ class OutputSession:
     def _products(self, name: str) -> list[str]:
         if self.previous is None:
             return []
-        origin = f"finish:{name}"
-        return [p for p, e in self.previous.entries.items() if e.origin == origin]
+        if self._by_origin is None:        # one pass over the manifest, not one per finish step
+            self._by_origin = {}
+            for path, entry in self.previous.entries.items():
+                if entry.origin.startswith("finish:"):
+                    self._by_origin.setdefault(entry.origin, []).append(path)
+        return self._by_origin.get(f"finish:{name}", [])
 
     def _stat_pending(self) -> dict[str, os.stat_result]:
         """Stat the staged files before publishing: moving or swapping keeps size and mtime."""

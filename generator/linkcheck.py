@@ -143,12 +143,15 @@ def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def check_site_links(docs, page_urls, file_paths, ctx) -> list[Diagnostic]:
-    """The pipeline's entry: every body link of every document against this build's pages and files."""
+def check_site_links(docs, page_urls, file_paths, ctx, only: frozenset[str] | None = None) -> list[Diagnostic]:
+    """The pipeline's entry: every body link of every document (of those at the paths `only`,
+    when given) against this build's pages and files."""
     from generator.model import is_published
 
     documents = [*docs.articles, *docs.pages, *docs.campaigns,
                  *(d for kind in docs.other.values() for d in kind if hasattr(d, "links") and hasattr(d, "key_lines"))]
+    if only is not None:
+        documents = [doc for doc in documents if doc.path in only]
     known = known_targets(page_urls, file_paths, ctx.media,
                           ctx.theme.static_dirs if ctx.theme else [])
     held_back = {urls.article(a.category, a.slug) for a in docs.articles

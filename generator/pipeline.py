@@ -18,7 +18,7 @@ from generator.diagnostics import ContentError, Diagnostic, Diagnostics, working
 from generator.features import load_features
 from generator.image_variants import ImageReport, produce_variants, survey_images, variant_files
 from generator.images import ImageCatalog, PictureRewriter
-from generator.edits import article_digests, find_body_edit, model_key, page_url, plan_key, remember_plan
+from generator.edits import article_digests, carried_link_warnings, find_body_edit, model_key, page_url, plan_key, remember_plan
 from generator.linkcheck import check_site_links
 from generator.cache import code_version
 from generator.fingerprint import Fingerprinter, digest_text, globals_digest
@@ -208,7 +208,12 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
             session.drop_carried([f.path for f in files])
             page_urls = [job.url for job in jobs] + [page_url(p) for p, e in edit.kept.items() if e.origin == "page"]
             file_paths = [f.path for f in files] + [p for p, e in session.entries.items() if e.origin == "file"]
-        diags.extend(check_site_links(docs, page_urls, file_paths, ctx))
+        if edit is None:
+            link_problems = check_site_links(docs, page_urls, file_paths, ctx)
+        else:
+            link_problems = carried_link_warnings(edit) + check_site_links(docs, page_urls, file_paths, ctx,
+                                                                           only=edit.changed)
+        diags.extend(link_problems)
         if diags.has_errors or not options.write:
             session.discard()
             abandon_early_work(model)
@@ -226,7 +231,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     if not diags.has_errors:
         manifest = session.manifest(None if session.deferred else stamp)
         manifest.summary["image_sources"] = image_report.sources if image_report else 0
-        remember_plan(manifest.summary, key, docs)
+        remember_plan(manifest.summary, key, docs, link_problems)
         state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
         if session.deferred:
             deferred = lambda wait=False, steps=session.deferred: state.finish_later(output, steps, stamp, wait)  # noqa: E731

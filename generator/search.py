@@ -11,10 +11,10 @@ holds, and how "đ" is handled, is in `search_records`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from generator import urls
 from generator.diagnostics import Diagnostic
@@ -86,6 +86,21 @@ class SearchPlan:
     parts: dict[str, list[SearchRecord]]
     digests: dict[str, str]
     cache: BundleCache
+    # Parts the cache lacked whose records are made only when a step needs them: `serve` runs the
+    # steps after publishing the pages, so an edit's reload does not wait for its year's records.
+    later: dict[str, list[Member]] = field(default_factory=dict)
+    make: Callable[[list[Member]], list[SearchRecord]] | None = None
+
+    def records(self, part: str) -> list[SearchRecord]:
+        if part in self.later:
+            self.parts[part] = self.make(self.later.pop(part))
+        return self.parts[part]
+
+    def missing(self) -> dict[str, list[SearchRecord]]:
+        """digest -> records of the parts to index. A part planned as cached has no records:
+        should another build prune its bundle meanwhile, it must not be indexed empty
+        (BundleCache.bundle then says to build again)."""
+        return {self.digests[p]: self.records(p) for p in list(self.parts) if p in self.later or self.parts[p]}
 
     def abandon(self) -> None:
         self.cache.close(cancel=True)
@@ -106,13 +121,6 @@ def ordered_parts(records: list[Item]) -> dict[str, list[Item]]:
 def part_records(members: list[Member], names: dict[str, str], labels: dict[str, str],
                  language: str) -> list[SearchRecord]:
     return [member_record(m, names, labels, language) for m in members]
-
-
-def missing(parts: dict[str, list[SearchRecord]], digests: dict[str, str]) -> dict[str, list[SearchRecord]]:
-    """digest -> records of the parts to index. A part planned as cached has no records: should
-    another build prune its bundle meanwhile, it must not be indexed empty (BundleCache.bundle
-    then says to build again)."""
-    return {digests[p]: records for p, records in parts.items() if records}
 
 
 def unavailable(exc: Exception) -> Diagnostic:
@@ -153,11 +161,12 @@ class SearchFeature:
             cache.touch(digests.values())
             cache.prune(set(digests.values()))
         # A part already in the cache needs only its key: an empty list stands for its records.
-        parts = {p: ([] if cache.has(digests[p]) else part_records(found, names, labels, language))
-                 for p, found in members.items()}
+        make = partial(part_records, names=names, labels=labels, language=language)
+        plan = SearchPlan(labels, {p: [] for p in members}, digests, cache,
+                          {p: found for p, found in members.items() if not cache.has(digests[p])}, make)
         if ctx.early_finish:
-            cache.start(missing(parts, digests))
-        return SearchPlan(labels, parts, digests, cache)
+            cache.start(plan.missing())
+        return plan
 
     def finish_steps(self, model, ctx, produced_digest) -> list[FinishStep]:
         plan: SearchPlan = model.extras[self.name]
@@ -166,9 +175,9 @@ class SearchFeature:
 
         def run_part(folder: Path, part: str) -> list[Diagnostic]:
             # The first part run starts every part the cache lacks, on all cores at once.
-            cache.start(missing(parts, digests))
+            cache.start(plan.missing())
             try:
-                install(cache.bundle(digests[part], parts[part]), folder, part)
+                install(cache.bundle(digests[part], plan.records(part)), folder, part)
             except (SearchIndexError, OSError) as exc:
                 return [unavailable(exc)]
             return []

@@ -43,6 +43,9 @@ class BuildState:
     background: threading.Thread | None = None
     keep_sources: bool = True        # remember read sources for the next build (a one-shot build does not)
     model_memo: tuple | None = None  # serve: (edits.model_key, the model without extras, article digests)
+    _queued_manifests: dict = field(default_factory=dict, repr=False)   # serve: written by a thread (remember)
+    _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     stamps: dict | None = None       # the stamp index as loaded (see load_source); None: not loaded yet
     next_stamps: dict = field(default_factory=dict)   # what this build vouches for, saved by prune_sources
     stamps_saved: bool = False
@@ -171,15 +174,43 @@ class BuildState:
     def remember(self, output: Path, manifest: Manifest, diagnostics: list) -> None:
         self.manifests[str(output)] = manifest
         self.last_diagnostics[str(output)] = diagnostics
-        if self.persist:
-            write_blob(self._manifest_path(output), environment_key("manifest"), (manifest, diagnostics))
-            _prune_manifests(cache_folder(self.site_dir))
+        if not self.persist:
+            return
+        if not self.defer_finish:
+            self._write_manifest(output, manifest, diagnostics)
+            return
+        # serve: the next edit's build reads the manifest kept in memory, so writing it (~0.2 s at
+        # 10,000 articles) need not hold up the reload. One thread at a time writes the newest
+        # manifest of each folder; it is not a daemon, so leaving serve waits for the last write.
+        with self._queue_lock:
+            self._queued_manifests[str(output)] = (output, manifest, diagnostics)
+        threading.Thread(target=self._flush_manifests, name="manifest writer").start()
+
+    def _flush_manifests(self) -> None:
+        with self._write_lock:
+            while True:
+                with self._queue_lock:
+                    if not self._queued_manifests:
+                        return
+                    _, (output, manifest, diagnostics) = self._queued_manifests.popitem()
+                self._write_manifest(output, manifest, diagnostics)
+
+    def _write_manifest(self, output: Path, manifest: Manifest, diagnostics: list) -> None:
+        write_blob(self._manifest_path(output), environment_key("manifest"), (manifest, diagnostics))
+        _prune_manifests(cache_folder(self.site_dir))
 
     def forget(self, output: Path) -> None:
         """After a failed publish the folder's state is unknown: the next build writes it whole."""
         self.manifests.pop(str(output), None)
         if self.persist:
-            self._manifest_path(output).unlink(missing_ok=True)
+            with self._queue_lock:
+                self._queued_manifests.pop(str(output), None)
+            with self._write_lock:
+                self._manifest_path(output).unlink(missing_ok=True)
+
+    def flush(self) -> None:
+        """Wait until the manifests queued by `remember` are written."""
+        self._flush_manifests()
 
     def save_documents(self) -> None:
         if self.documents is not None and self.persist:

@@ -201,6 +201,7 @@ def test_serve_defers_the_finish_steps_until_after_the_pages(site, tmp_path):
     EDITS["title"](site)
     report = build_site(site, options, state=state)
     assert report.ok and report.deferred is not None
+    state.flush()                          # serve writes its manifest on a thread of its own
     clean = clean_build(site, tmp_path)
     index = {p for p in tree(clean) if p.startswith("pagefind/")}
     assert index and {p: b for p, b in tree(out).items() if p not in index and not p.startswith("pagefind/")} == \
@@ -243,4 +244,5 @@ def test_a_deferred_step_overtaken_by_a_newer_build_never_leaves_stale_output(si
     state.background.join()
     if second.deferred is not None:
         second.deferred(wait=True)
+    state.flush()
     assert_same_tree(out, clean_build(site, tmp_path))

@@ -172,3 +172,41 @@ def test_a_model_with_new_bodies_equals_the_model_built_again(site):
     assert swapped != before
     assert swapped == after
     assert all(a is fresh[a.key] for a in swapped.articles if a.key in fresh)
+
+
+def test_link_warnings_of_unchanged_articles_are_still_reported(site, tmp_path, planned):
+    """A link to a draft is a warning; the short path checks only the edited article's links
+    and repeats the others' warnings from the last build."""
+    other = ARTICLES / "2026/ra-mat-to-nu-cong.md"
+    append(site, "\nSắp có [bài mới](/thoi-su/bai-dang-viet-do/).\n", other)
+    out = tmp_path / "out"
+    first = first_build(site, out, planned)
+
+    def warnings(report) -> list[str]:
+        return sorted(d.format() for d in report.diagnostics)
+
+    assert [d.path for d in first.diagnostics if "bai-dang-viet-do" in d.message] == [other.as_posix()]
+    append(site, "\nThêm một câu.\n")
+    again = build(site, out)
+    assert planned == [] and warnings(again) == warnings(first)
+    replace_in(site / other, "Sắp có [bài mới](/thoi-su/bai-dang-viet-do/).", "Sắp có bài mới.")
+    fixed = build(site, out)
+    assert planned == [] and not [d for d in fixed.diagnostics if "bai-dang-viet-do" in d.message]
+    shutil.rmtree(tmp_path / "out")
+    assert warnings(build(site, tmp_path / "out")) == warnings(fixed)      # what a clean build says
+
+
+def test_serve_writes_its_manifest_on_a_thread_and_a_later_build_uses_it(site, tmp_path, planned):
+    out = tmp_path / "out"
+    state = BuildState(site.resolve(), defer_finish=True)
+    options = BuildOptions(output=out, today=TODAY)
+    first = build_site(site, options, state=state)
+    assert first.ok
+    append(site, "\nMột câu lúc xem trước.\n")
+    edited = build_site(site, options, state=state)
+    if edited.deferred is not None:
+        edited.deferred(wait=True)
+    state.flush()
+    again = build(site, out)                       # a one-shot build, reading the manifest from disk
+    assert again.ok and again.unchanged == again.pages
+    assert_same_tree(out, clean_build(site, tmp_path))
