@@ -203,14 +203,12 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                 files.extend(feature.files(views))
         if edit is None:
             files.extend(site_files(jobs, views))      # sitemap.xml and robots.txt
-            page_urls, file_paths = [job.url for job in jobs], [f.path for f in files]
+            file_paths = [f.path for f in files]
+            link_problems = check_site_links(docs, [job.url for job in jobs], file_paths, ctx)
         else:                                          # the sitemap shows surfaces only: kept
             session.drop_carried([f.path for f in files])
             page_urls = [job.url for job in jobs] + [page_url(p) for p, e in edit.kept.items() if e.origin == "page"]
             file_paths = [f.path for f in files] + [p for p, e in session.entries.items() if e.origin == "file"]
-        if edit is None:
-            link_problems = check_site_links(docs, page_urls, file_paths, ctx)
-        else:
             link_problems = carried_link_warnings(edit) + check_site_links(docs, page_urls, file_paths, ctx,
                                                                            only=edit.changed)
         diags.extend(link_problems)
