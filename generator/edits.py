@@ -49,11 +49,14 @@ def model_key(docs, ctx) -> str | None:
                        *(f"{path}:{surfaces.get(path) or digest}" for path, digest in sorted(docs.digests.items())))
 
 
-def plan_key(shared: str | None, model: str | None) -> str | None:
-    """Every input of the page plan but article bodies: the model's (`model_key`) and what every
-    page shares (`shared`, the fingerprints' digest: code, templates, globals, image catalogue).
-    None when pages have no fingerprints."""
-    return None if shared is None or model is None else digest_text("plan", shared, model)
+def plan_key(shared: str | None, model: str | None, static_files: list[str]) -> str | None:
+    """Every input of the page plan but article bodies: the model's (`model_key`), what every
+    page shares (`shared`, the fingerprints' digest: code, templates, globals, image catalogue)
+    and the theme's static files, which body links may point to (the link warnings carried on
+    the short path must stay true). None when pages have no fingerprints."""
+    if shared is None or model is None:
+        return None
+    return digest_text("plan", shared, model, *sorted(static_files))
 
 
 def article_digests(docs) -> dict[str, str]:

@@ -182,7 +182,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     session = OutputSession(output if options.write else None, state.manifest(output) if options.write else None)
     try:
         shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
-        key = plan_key(shared, inputs)
+        key = plan_key(shared, inputs, [rel for folder in ctx.theme.static_dirs for _, rel in static_files(folder)])
         # Only article bodies changed: only their pages are planned (edits.py).
         edit = find_body_edit(session.previous, session.damaged, key, docs, set(model.by_key))
         if edit is not None:

@@ -210,3 +210,17 @@ def test_serve_writes_its_manifest_on_a_thread_and_a_later_build_uses_it(site, t
     again = build(site, out)                       # a one-shot build, reading the manifest from disk
     assert again.ok and again.unchanged == again.pages
     assert_same_tree(out, clean_build(site, tmp_path))
+
+
+def test_a_deleted_static_file_is_reported_in_unchanged_articles_too(site, tmp_path, planned):
+    """Body links may point to theme files: their list is in the plan key, so a link warning or
+    error carried from the last build is never stale."""
+    other = ARTICLES / "2026/ra-mat-to-nu-cong.md"
+    append(site, "\nXem [mẫu in](/static/css/rieng.css).\n", other)
+    out = tmp_path / "out"
+    first_build(site, out, planned)
+    (site / "themes/rieng/static/css/rieng.css").unlink()
+    append(site, "\nThêm một câu.\n")
+    report = build(site, out)
+    assert planned == [1]
+    assert [(d.path, d.severity) for d in report.diagnostics if "rieng.css" in d.message] == [(other.as_posix(), "error")]
