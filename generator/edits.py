@@ -103,10 +103,3 @@ def remember_plan(summary: dict, key: str | None, docs, link_warnings: list) -> 
     summary[PLAN_KEY] = key
     summary[ARTICLE_DIGESTS] = article_digests(docs)
     summary[LINK_WARNINGS] = tuple(link_warnings)
-
-
-def page_url(output_path: str) -> str:
-    """The site path of a page's output file (the inverse of urls.output_path)."""
-    if output_path == "index.html" or output_path.endswith("/index.html"):
-        return "/" + output_path[: -len("index.html")]
-    return "/" + output_path

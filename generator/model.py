@@ -98,14 +98,10 @@ def with_new_bodies(model: SiteModel, fresh: dict[str, Article], pages, campaign
     Every index is ordered and grouped by surface fields only, so it keeps its shape: this equals
     build_model on the new documents (see edits.py), at a fraction of its cost. No extras."""
     fresh = {key: article for key, article in fresh.items() if key in model.by_key}
-    if not fresh:
-        return replace(model, pages=tuple(sorted(pages, key=lambda p: p.slug)),
-                       campaigns=tuple(sorted(campaigns, key=lambda c: c.slug)), extras={})
-
     by_id = {id(model.by_key[key]): article for key, article in fresh.items()}   # Article.key builds a string
 
     def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
-        if not any(id(a) in by_id for a in articles):
+        if not by_id or not any(id(a) in by_id for a in articles):
             return articles
         return tuple(by_id.get(id(a), a) for a in articles)
 

@@ -18,7 +18,7 @@ from generator.diagnostics import ContentError, Diagnostic, Diagnostics, working
 from generator.features import load_features
 from generator.image_variants import ImageReport, produce_variants, survey_images, variant_files
 from generator.images import ImageCatalog, PictureRewriter
-from generator.edits import article_digests, carried_link_warnings, find_body_edit, model_key, page_url, plan_key, remember_plan
+from generator.edits import article_digests, carried_link_warnings, find_body_edit, model_key, plan_key, remember_plan
 from generator.linkcheck import check_site_links
 from generator.cache import code_version
 from generator.fingerprint import Fingerprinter, digest_text, globals_digest
@@ -207,7 +207,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
             link_problems = check_site_links(docs, [job.url for job in jobs], file_paths, ctx)
         else:                                          # the sitemap shows surfaces only: kept
             session.drop_carried([f.path for f in files])
-            page_urls = [job.url for job in jobs] + [page_url(p) for p, e in edit.kept.items() if e.origin == "page"]
+            page_urls = [job.url for job in jobs] + [urls.page_url(p) for p, e in edit.kept.items() if e.origin == "page"]
             file_paths = [f.path for f in files] + [p for p, e in session.entries.items() if e.origin == "file"]
             link_problems = carried_link_warnings(edit) + check_site_links(docs, page_urls, file_paths, ctx,
                                                                            only=edit.changed)

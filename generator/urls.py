@@ -113,3 +113,10 @@ def output_path(url: str) -> str:
     if path == "" or path.endswith("/"):
         return path + "index.html"
     return path
+
+
+def page_url(output_path: str) -> str:
+    """The site path of a page's output file, the inverse of `output_path`: "a/b/index.html" -> "/a/b/"."""
+    if output_path == "index.html" or output_path.endswith("/index.html"):
+        return "/" + output_path[: -len("index.html")]
+    return "/" + output_path
