@@ -2,11 +2,14 @@
 
 Three parts share one `ServeState` (devhttp.py):
 - watcher threads (watchfiles: inotify on Linux, 50 ms of quiet) follow content/ (media included),
-  themes/ and site.yaml, and ask the builder for a build;
+  themes/ and site.yaml, and hand the builder the paths that changed;
 - a builder thread runs `build_site` with warm caches (state.py); changes that arrive during a
-  build are merged into one more build. As soon as a build has published its pages (or failed),
-  the open tabs reload; the search index, which a build may leave for later, follows on a thread
-  of its own and never delays the reload;
+  build are merged into one more build. A build re-reads only the sources the watcher reported
+  (BuildState.discover) and trusts the output folder as the last check found it. As soon as it
+  has published its pages (or failed), the open tabs reload; then a full scan checks what was
+  taken on trust (BuildState.verify: a missed change or a published file changed by hand means
+  one more, full, build). The search index, which a build may leave for later, follows on a
+  thread of its own and never delays the reload;
 - the HTTP side (devhttp.py): livereload's websocket and livereload.js, and a WSGI app that serves
   only files inside the output folder, the site's 404 page for missing ones and, while the last
   build failed, an error page naming each problem's file and line.
@@ -74,9 +77,23 @@ class Builder:
         self.state.base_path = base_path
         self.state.publish(report)
         self._print(report)
+        if report.ok and not self.requested.is_set() and not self.build_state.verify(self.site_dir, report.output):
+            self.requested.set()  # a change the watcher missed, or a file changed by hand: build again
         if report.deferred is not None and not self.requested.is_set():
             report.deferred()     # the search index, after the tabs have reloaded; skipped if more edits wait
         return report
+
+    def changed(self, paths: list[Path]) -> None:
+        """The watcher saw these paths change: build, reading again only what they touch."""
+        self.build_state.note_changes({self._relative(path) for path in paths})
+        self.requested.set()
+
+    def _relative(self, path: Path) -> str:
+        """Site-relative with forward slashes; other paths (the bundled themes) stay absolute."""
+        try:
+            return path.relative_to(self.site_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
 
     def run(self) -> None:
         while not self.state.stopping:
@@ -111,8 +128,9 @@ def watch(paths: list[Path], recursive: bool, wanted, builder: Builder, stop: th
         return
     for changes in watchfiles.watch(*paths, recursive=recursive, step=WATCH_STEP_MS, stop_event=stop,
                                     raise_interrupt=False):
-        if any(wanted(Path(changed)) for _change, changed in changes):
-            builder.requested.set()
+        relevant = [Path(changed) for _change, changed in changes if wanted(Path(changed))]
+        if relevant:
+            builder.changed(relevant)
 
 
 def serve(site_dir: Path, options: BuildOptions, host: str, port: int, quiet: bool = False) -> int:

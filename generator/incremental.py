@@ -37,11 +37,13 @@ class FinishStep(NamedTuple):
 class OutputSession:
     """What one build writes, against what the previous build published."""
 
-    def __init__(self, target: Path | None, previous: Manifest | None):
+    def __init__(self, target: Path | None, previous: Manifest | None, checked: bool = False):
+        """`checked`: the folder was found to hold what `previous` says since it was published
+        (serve's BuildState.verify), so it is not checked again."""
         self.target = target
         usable = previous is not None and target is not None and previous.output == str(target) and target.is_dir()
         self.previous = previous if usable else None
-        self.damaged = self.previous.damaged(target) if self.previous else set()
+        self.damaged = self.previous.damaged(target) if self.previous and not checked else set()
         self.staging = Staging(target) if target is not None else None
         self.entries: dict[str, Entry] = {}              # kept as published
         self.pending: dict[str, tuple] = {}              # staged: path -> (fingerprint, sha256, origin)

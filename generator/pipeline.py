@@ -32,7 +32,7 @@ from generator.reading import READER_KINDS, read_sources
 from generator.routes import RenderJob, plan_pages
 from generator.state import BuildState, inputs_stamp, now_ns
 from generator.sitemap import site_files
-from generator.sources import discover, list_media, outside_links
+from generator.sources import list_media, outside_links
 from generator.templates import compile_all, make_environment
 from generator.themes import BUNDLED_THEMES, Theme, load_theme
 from generator.validate import check_documents
@@ -124,7 +124,9 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     state.started_ns = started_ns
     progress = progress or Progress(enabled=False)
     stamp = None
-    if options.write:    # nothing changed since the last build into this folder: stop here
+    # Nothing changed since the last build into this folder: stop here. (Unless serve's watcher
+    # has just reported a change: then the stamp, a stat of every input, would only differ.)
+    if options.write and not state.touched:
         stamp = inputs_stamp([site_dir / "site.yaml", site_dir / "content", site_dir / "themes", BUNDLED_THEMES],
                              (code_version(), str(output), options.drafts, options.base_url, options.theme,
                               ctx.today.isoformat()), started_ns)
@@ -179,7 +181,9 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                         "theme": ctx.theme.view(views.links.href)})
     memoize_pure_templates(env)        # cards, sidebar, footer: rendered once per build (fragments.py)
     # Only pages whose fingerprint changed since the last build into `output` are rendered.
-    session = OutputSession(output if options.write else None, state.manifest(output) if options.write else None)
+    previous = state.manifest(output) if options.write else None
+    session = OutputSession(output if options.write else None, previous,
+                            checked=previous is not None and state.clean_outputs.get(str(output)) is previous)
     try:
         shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
         key = plan_key(shared, inputs, [rel for folder in ctx.theme.static_dirs for _, rel in static_files(folder)])
@@ -247,7 +251,7 @@ def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnosti
     owned = {kind: f for f in features for kind in getattr(f, "kinds", ())}
     docs = Documents()
     state = state or BuildState(site_dir, persist=False)
-    sources = discover(site_dir, state.load_source)
+    sources = state.discover(site_dir)
     state.prune_sources({source.path for source in sources})
     cache = state.document_cache(ctx.config.base_path, ctx.config.tz.key)
     advance = progress.stage("Đọc bài", len(sources)) if progress else None

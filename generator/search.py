@@ -159,7 +159,6 @@ class SearchFeature:
         cache = BundleCache(ctx.site_dir / ".cache" / "search", language, worker_count(ctx.options.jobs))
         if ctx.options.write:
             cache.touch(digests.values())
-            cache.prune(set(digests.values()))
         # A part already in the cache needs only its key: an empty list stands for its records.
         make = partial(part_records, names=names, labels=labels, language=language)
         plan = SearchPlan(labels, {p: [] for p in members}, digests, cache,
@@ -174,7 +173,9 @@ class SearchFeature:
                                                    plan.cache)
 
         def run_part(folder: Path, part: str) -> list[Diagnostic]:
-            # The first part run starts every part the cache lacks, on all cores at once.
+            # The first part run makes room in the cache and starts every part the cache lacks,
+            # on all cores at once (pruning only now keeps its ~0.1 s per edit out of serve's reload).
+            cache.prune(set(digests.values()))
             cache.start(plan.missing())
             try:
                 install(cache.bundle(digests[part], plan.records(part)), folder, part)

@@ -134,6 +134,7 @@ class BundleCache:
         self.language = language
         self.workers = max(1, workers)
         self._lock = threading.Lock()
+        self._pruned = False
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None      # Pagefind runs
         self._writer: concurrent.futures.ThreadPoolExecutor | None = None    # record files, one part after another
         self._futures: dict[str, concurrent.futures.Future] = {}
@@ -182,10 +183,13 @@ class BundleCache:
                 os.utime(self.path(digest))
 
     def prune(self, keep: set[str]) -> None:
-        """Remove bundles neither in `keep` nor among the most recently used."""
-        if not self.folder.is_dir():
+        """Remove bundles neither in `keep` nor among the most recently used; once per cache.
+        Pagefind's work folders (tmp-*) are left to the runs that use them."""
+        if self._pruned or not self.folder.is_dir():
             return
-        entries = sorted((e for e in os.scandir(self.folder) if e.is_dir() and e.name not in keep),
+        self._pruned = True
+        entries = sorted((e for e in os.scandir(self.folder)
+                          if e.is_dir() and e.name not in keep and not e.name.startswith("tmp-")),
                          key=lambda e: e.stat().st_mtime_ns, reverse=True)
         for entry in entries[CACHE_ENTRIES_KEPT:]:
             shutil.rmtree(entry.path, ignore_errors=True)

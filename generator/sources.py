@@ -96,6 +96,48 @@ def discover(site_dir: Path, load: Callable[[str, str, str], SourceFile] | None 
     return found
 
 
+def rediscover(previous: list[SourceFile], touched: set[str], site_dir: Path,
+               load: Callable[[str, str, str], SourceFile]) -> list[SourceFile] | None:
+    """What `discover` would find, worked out from its last answer and the paths a watcher saw
+    change (`serve`), without listing every folder: each touched source is loaded again.
+
+    None when the touched paths may add, remove or re-kind a source (a new or deleted source, a
+    folder, a link): then only a full `discover` knows. `touched` holds site-relative paths with
+    forward slashes; paths outside the source folders (themes, media, site.yaml) do not matter here.
+    """
+    at = {source.path: index for index, source in enumerate(previous)}
+    found = list(previous)
+    base = site_dir.absolute()
+    for rel in touched:
+        if not _in_source_folder(rel):
+            continue
+        file = os.path.join(base, rel)
+        index = at.get(rel)
+        if index is not None:
+            if os.path.islink(file) or not os.path.isfile(file):
+                return None
+            found[index] = load(previous[index].kind, file, rel)
+        elif _may_hold_sources(rel, file, at):
+            return None
+    return found
+
+
+def _in_source_folder(rel: str) -> bool:
+    return any(rel.startswith(f"{CONTENT}/{folder}/") for _, folder, _, _ in SOURCE_KINDS)
+
+
+def _may_hold_sources(rel: str, file: str, known: dict[str, int]) -> bool:
+    """Whether a path that is not a known source is, or was, a source or a folder of sources.
+    Editors' temporary files (`x.md~`, `4913`, hidden swap files) are not."""
+    if any(part.startswith(".") for part in rel.split("/")):
+        return False
+    if os.path.isdir(file) or os.path.islink(file):
+        return True
+    if rel.endswith(tuple(suffix for _, _, suffix, _ in SOURCE_KINDS)):
+        return True
+    return any(path.startswith(rel + "/") for path in known)     # a folder of sources, gone
+
+
 def _scan(base: str, suffix: str, deep: bool, base_inside: bool, root: Path) -> list[tuple[str, str]]:
     """(path below base, absolute path) of the visible files named *suffix, sorted as sorted(glob)
     sorts them (part by part). One scandir per folder; like glob's `**`, linked folders are not

@@ -49,6 +49,14 @@ class BuildState:
     stamps: dict | None = None       # the stamp index as loaded (see load_source); None: not loaded yet
     next_stamps: dict = field(default_factory=dict)   # what this build vouches for, saved by prune_sources
     stamps_saved: bool = False
+    # serve: the last build's sources and whether they, plus the paths the watcher reported since,
+    # are known to match the disk (see discover and verify); and each output folder's manifest
+    # last found undamaged (see verify), whose build may skip checking the folder.
+    last_sources: list | None = None
+    sources_trusted: bool = False
+    clean_outputs: dict = field(default_factory=dict)   # output folder -> Manifest
+    touched: set[str] = field(default_factory=set)   # serve: paths the watcher saw change (note_changes)
+    _touched_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def finish_later(self, output: Path, steps, inputs_key: str | None, wait: bool = False) -> list:
         """Run the finish steps a build deferred (the search index) and publish what they make.
@@ -81,6 +89,8 @@ class BuildState:
                 session.publish()
                 updated = session.manifest(inputs_key)
                 updated.summary = dict(manifest.summary)
+                if self.clean_outputs.get(str(output)) is manifest:   # only its own files changed
+                    self.clean_outputs[str(output)] = updated
                 self.remember(output, updated, self.last_diagnostics.get(str(output), []))
             return problems
 
@@ -131,6 +141,64 @@ class BuildState:
             self.next_stamps.pop(rel, None)
             self.sources.pop(rel, None)
         return SourceFile(kind, rel, data, digest, file)
+
+    def note_changes(self, paths: set[str]) -> None:
+        """serve's watcher: these site-relative paths changed (a build follows)."""
+        with self._touched_lock:
+            self.touched |= paths
+
+    def discover(self, site_dir: Path) -> list:
+        """The site's sources (sources.discover). When `serve`'s watcher has reported what changed
+        since the last build (note_changes) and that only modifies known sources, just those are
+        stat-ed and read (sources.rediscover), not every file of every folder."""
+        from generator.sources import discover, rediscover
+
+        with self._touched_lock:
+            touched, self.touched = self.touched, set()
+        found = None
+        if touched and self.sources_trusted and self.last_sources is not None:
+            self.next_stamps = dict(self.stamps or {})     # the untouched sources keep theirs
+            found = rediscover(self.last_sources, touched, site_dir, self.load_source)
+        if found is None:
+            self.next_stamps = {}
+            found = discover(site_dir, self.load_source)
+        self.last_sources = found if self.keep_sources else None
+        self.sources_trusted = self.keep_sources
+        return found
+
+    def verify(self, site_dir: Path, output: Path) -> bool:
+        """serve, after a build has published and the tabs reloaded: check, by a full scan, what
+        the next build would otherwise take on trust, that the watcher missed no change of a
+        source and that no published file was changed by hand. False when either happened; the
+        next build then scans and checks everything again (and mends what it finds)."""
+        from generator.sources import discover
+
+        manifest = self.manifests.get(str(output))
+        self.clean_outputs.pop(str(output), None)
+        if manifest is not None and output.is_dir() and not manifest.damaged(output):
+            self.clean_outputs[str(output)] = manifest
+        self.sources_trusted = self.last_sources is not None and self._sources_match(site_dir, discover)
+        return self.sources_trusted and str(output) in self.clean_outputs
+
+    def _sources_match(self, site_dir: Path, discover) -> bool:
+        last = {source.path: source for source in self.last_sources}
+
+        def same(kind: str, file: str, rel: str):
+            known, status = last.get(rel), os.stat(file)
+            stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+            held = self.sources.get(rel)
+            if known is None or known.kind != kind:
+                raise _Mismatch
+            if held is None or held[0] != stamp or held[1].digest != known.digest:   # compare bytes
+                with open(file, "rb") as stream:
+                    if hashlib.sha256(stream.read()).hexdigest() != known.digest:
+                        raise _Mismatch
+            return known
+
+        try:
+            return len(discover(site_dir, same)) == len(last)
+        except (_Mismatch, OSError):
+            return False
 
     def prune_sources(self, paths: set[str]) -> None:
         """After discover: forget files that are gone (a long `serve` session would otherwise keep
@@ -219,6 +287,10 @@ class BuildState:
     def _manifest_path(self, output: Path) -> Path:
         name = hashlib.sha256(str(output).encode()).hexdigest()[:16]
         return cache_folder(self.site_dir) / f"manifest-{name}.pickle"
+
+
+class _Mismatch(Exception):
+    """A source on disk is not the one the last build read (BuildState.verify)."""
 
 
 def _stamps_env() -> str:

@@ -301,3 +301,19 @@ def test_each_roll_entry_is_a_record_linked_to_its_place():
 ])
 def test_which_built_pages_are_indexed(rel, kind):
     assert is_roll_page(rel) == kind
+
+
+def test_prune_keeps_the_used_and_the_recent_bundles_and_pagefinds_work_folders(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "CACHE_ENTRIES_KEPT", 2)
+    folder = tmp_path / "search"
+    names = ["used", "old-1", "old-2", "old-3", "old-4", "tmp-abc-1-2"]
+    for age, name in enumerate(names):              # "used" is the oldest, tmp-... the newest but one
+        (folder / name).mkdir(parents=True)
+        os.utime(folder / name, ns=(10**18 - age * 10**9,) * 2)
+    os.utime(folder / "tmp-abc-1-2", ns=(1,) * 2)   # an old work folder of a Pagefind still running
+    cache = BundleCache(folder, "vi", 1)
+    cache.prune({"used"})
+    assert sorted(p.name for p in folder.iterdir()) == ["old-1", "old-2", "tmp-abc-1-2", "used"]
+    (folder / "old-5").mkdir()
+    cache.prune({"used"})                           # once per build: the second call does nothing
+    assert (folder / "old-5").is_dir()
