@@ -150,8 +150,10 @@ def write_blob(path: Path, env: str, value) -> None:
 
 
 # ---- parsed documents ------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1 << 18)
 def _shard(path: str) -> int:
-    """A source keeps its shard while its content changes, so an edit dirties one shard."""
+    """A source keeps its shard while its content changes, so an edit dirties one shard.
+    Remembered: `serve` asks for every source's shard at every build."""
     return int(hashlib.sha256(path.encode()).hexdigest()[:8], 16) % SHARDS
 
 

@@ -1,7 +1,7 @@
 """`serve`: build into a private folder, serve it on 127.0.0.1, rebuild on change, reload the tabs.
 
 Three parts share one `ServeState` (devhttp.py):
-- watcher threads (watchfiles: inotify on Linux, 50 ms of quiet) follow content/ (media included),
+- watcher threads (watchfiles: inotify on Linux, 20 ms of quiet) follow content/ (media included),
   themes/ and site.yaml, and hand the builder the paths that changed;
 - a builder thread runs `build_site` with warm caches (state.py); changes that arrive during a
   build are merged into one more build. A build re-reads only the sources the watcher reported
@@ -36,7 +36,7 @@ from generator.themes import BUNDLED_THEMES
 
 __all__ = ["Builder", "ServeState", "serve", "watch", "watch_paths"]
 
-WATCH_STEP_MS = 50            # a batch of changes is handed over after this much quiet
+WATCH_STEP_MS = 20            # a batch of changes is handed over after this much quiet
 STOP_WAIT_SECONDS = 10       # on Ctrl+C, how long a build in progress may take to finish
 
 

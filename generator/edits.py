@@ -59,10 +59,6 @@ def plan_key(shared: str | None, model: str | None, static_files: list[str]) -> 
     return digest_text("plan", shared, model, *sorted(static_files))
 
 
-def article_digests(docs) -> dict[str, str]:
-    return {a.path: docs.digests.get(a.path, "") for a in docs.articles}
-
-
 def find_body_edit(previous: Manifest | None, damaged: set[str], key: str | None, docs,
                    published: set[str]) -> BodyEdit | None:
     """A BodyEdit when this build may take the short path (see the module's docstring), else None.
@@ -73,7 +69,7 @@ def find_body_edit(previous: Manifest | None, damaged: set[str], key: str | None
     before = previous.summary.get(ARTICLE_DIGESTS)
     if not isinstance(before, dict):
         return None
-    now = article_digests(docs)
+    now = docs.article_digests()
     if set(before) != set(now):
         return None
     links = previous.summary.get(LINK_WARNINGS)
@@ -101,5 +97,5 @@ def remember_plan(summary: dict, key: str | None, docs, link_warnings: list) -> 
             summary.pop(name, None)
         return
     summary[PLAN_KEY] = key
-    summary[ARTICLE_DIGESTS] = article_digests(docs)
+    summary[ARTICLE_DIGESTS] = docs.article_digests()
     summary[LINK_WARNINGS] = tuple(link_warnings)

@@ -115,6 +115,11 @@ class FeedsFeature:
 
     name = "feeds"
 
+    def __init__(self):
+        # The bytes of each feed and what they were made from, for `serve`: an edit changes the
+        # few feeds that list the edited article, and the others are not rendered again.
+        self._made: dict[tuple[str, str], tuple[tuple, bytes]] = {}
+
     def plan(self, views: "Views"):
         from generator.routes import RenderJob   # routes imports views, which import this module
         yield RenderJob(urls.feeds_page(), "feeds.html", feeds_page_view(views))
@@ -123,8 +128,21 @@ class FeedsFeature:
         from generator.feedxml import FeedWriter
 
         writer = FeedWriter.for_model(views.model, views.links)
-        return [OutputFile(urls.output_path(spec.path(fmt)), writer.render(spec, fmt))
-                for spec in feed_specs(views.model) for fmt in FORMATS]
+        # Everything a feed's bytes are made of (FeedWriter): the config (base URL, feed
+        # settings, organisation), the date, the spec with its articles (compared by value, so
+        # the same document objects match at once), and the cover images' sizes on disk.
+        shared = (repr(views.model.config), views.model.today, views.links.absolute("/"))
+        made, files = {}, []
+        for spec in feed_specs(views.model):
+            covers = tuple(writer.enclosure(article.image) for article in spec.articles)
+            for fmt in FORMATS:
+                inputs = (shared, spec, fmt, covers)
+                earlier = self._made.get((spec.path(fmt), fmt))
+                data = earlier[1] if earlier is not None and earlier[0] == inputs else writer.render(spec, fmt)
+                made[spec.path(fmt), fmt] = (inputs, data)
+                files.append(OutputFile(urls.output_path(spec.path(fmt)), data))
+        self._made = made
+        return files
 
 
 register(FeedsFeature())

@@ -140,7 +140,7 @@ class FeedWriter:
             fe.summary(article.sapo)
         if config.feeds.full_content:
             fe.content(self._full_body(article, page), type="html")
-        enclosure = self._enclosure(article.image)
+        enclosure = self.enclosure(article.image)
         if enclosure:
             fe.enclosure(*enclosure)
 
@@ -160,7 +160,7 @@ class FeedWriter:
             found = self._bodies[article.key] = absolute_html("\n".join(parts), page)
         return found
 
-    def _enclosure(self, image: str) -> tuple[str, str, str] | None:
+    def enclosure(self, image: str) -> tuple[str, str, str] | None:
         """(absolute URL, byte length, MIME type) of a cover image. A remote image's length is
         unknown: 0, as the RSS Advisory Board's best practices ask."""
         if not image:

@@ -315,10 +315,11 @@ def entries_digest(session: OutputSession, under: tuple[str, ...] | None = None)
     """The output as it will be after this build, minus finish products: path -> fingerprint
     (only paths starting with one of `under`, when given)."""
     h = hashlib.sha256()
-    rows = [(p, e.fingerprint or e.sha256 or "") for p, e in session.entries.items() if not e.origin.startswith("finish:")]
-    rows += [(p, v[0] or v[1] or "") for p, v in session.pending.items() if not v[2].startswith("finish:")]
-    if under is not None:
-        rows = [row for row in rows if row[0].startswith(under)]
+    prefix = "" if under is None else under
+    rows = [(p, e.fingerprint or e.sha256 or "") for p, e in session.entries.items()
+            if p.startswith(prefix) and not e.origin.startswith("finish:")]
+    rows += [(p, v[0] or v[1] or "") for p, v in session.pending.items()
+             if p.startswith(prefix) and not v[2].startswith("finish:")]
     for path, fingerprint in sorted(rows):
         h.update(f"{path}\0{fingerprint}\n".encode())
     return h.hexdigest()

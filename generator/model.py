@@ -101,7 +101,7 @@ def with_new_bodies(model: SiteModel, fresh: dict[str, Article], pages, campaign
     by_id = {id(model.by_key[key]): article for key, article in fresh.items()}   # Article.key builds a string
 
     def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
-        if not by_id or not any(id(a) in by_id for a in articles):
+        if by_id.keys().isdisjoint(map(id, articles)):      # most groups: no edited article, kept as is
             return articles
         return tuple(by_id.get(id(a), a) for a in articles)
 

@@ -18,7 +18,7 @@ from generator.diagnostics import ContentError, Diagnostic, Diagnostics, working
 from generator.features import load_features
 from generator.image_variants import ImageReport, produce_variants, survey_images, variant_files
 from generator.images import ImageCatalog, PictureRewriter
-from generator.edits import article_digests, carried_link_warnings, find_body_edit, model_key, plan_key, remember_plan
+from generator.edits import carried_link_warnings, find_body_edit, model_key, plan_key, remember_plan
 from generator.linkcheck import check_site_links
 from generator.cache import code_version
 from generator.fingerprint import Fingerprinter, digest_text, globals_digest
@@ -57,6 +57,14 @@ class Documents:
     campaigns: list = field(default_factory=list)
     other: dict = field(default_factory=dict)     # kind -> documents read by features
     digests: dict = field(default_factory=dict)   # source path -> sha256 of its bytes (cache keys downstream)
+    _article_digests: dict | None = field(default=None, repr=False)
+
+    def article_digests(self) -> dict[str, str]:
+        """Article path -> sha256 of its source, what edits.py compares between builds; made
+        once, when the documents are complete."""
+        if self._article_digests is None:
+            self._article_digests = {a.path: self.digests.get(a.path, "") for a in self.articles}
+        return self._article_digests
 
 
 @dataclass
@@ -262,18 +270,18 @@ def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnosti
     docs.digests = {source.path: source.digest for source in sources}
     targets = {"article": docs.articles, "page": docs.pages, "campaign": docs.campaigns}
     for source in sources:
-        with working_on(source.path):
-            if source.kind in READER_KINDS:
-                doc, problems = parsed[source.path]
-                target = targets[source.kind]
-            elif source.kind in owned:
+        if source.kind in READER_KINDS:           # read above (each read is tagged in reading.py)
+            doc, problems = parsed[source.path]
+            target = targets[source.kind]
+        elif source.kind in owned:
+            with working_on(source.path):
                 doc, problems = owned[source.kind].read(source, ctx)
-                target = docs.other.setdefault(source.kind, [])
-            else:
-                continue
-            diags.extend(problems)
-            if doc is not None:
-                target.append(doc)
+            target = docs.other.setdefault(source.kind, [])
+        else:
+            continue
+        diags.extend(problems)
+        if doc is not None:
+            target.append(doc)
     return docs
 
 
@@ -298,7 +306,7 @@ def assemble_model(docs: Documents, ctx: BuildContext, features, state: BuildSta
         model = build_model(docs.articles, docs.pages, docs.campaigns, ctx.config, ctx.today,
                             ctx.options.drafts, ctx.media)
     if state is not None and state.keep_sources:
-        state.model_memo = (inputs, replace(model, extras={}), article_digests(docs)) if inputs else None
+        state.model_memo = (inputs, replace(model, extras={}), docs.article_digests()) if inputs else None
     for feature in features:
         if hasattr(feature, "extend"):
             model.extras[feature.name] = feature.extend(model, docs, ctx)
@@ -314,12 +322,12 @@ def write_output(session: OutputSession, files: list[OutputFile], ctx: BuildCont
     copies += [(path, url.lstrip("/")) for url, path in ctx.media.items()]
     copies += list(variant_files(ctx.images, ctx.site_dir))
     session.stage_copies(copies)
-    produced = entries_digest(session)
     steps: list[FinishStep] = []
     for feature in features:
         if hasattr(feature, "finish_steps"):
             steps.extend(feature.finish_steps(model, ctx, lambda under: entries_digest(session, under)))
         elif hasattr(feature, "finish"):
+            produced = entries_digest(session)
             steps.append(FinishStep(feature.name, finish_key(feature, inputs_digest, produced, model, ctx),
                                     lambda folder, f=feature: f.finish(folder, model, ctx),
                                     getattr(feature, "finish_reads", None)))

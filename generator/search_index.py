@@ -97,11 +97,9 @@ def part_key(name: str, members: list[Member], sources: dict[str, str], language
             # only what the part's kinds of record read, so a label edit leaves the years alone
             sorted(names.items()) if "article" in kinds else None,
             sorted(labels.items()) if kinds - {"article"} else None)
-    h = hashlib.sha256(repr(head).encode("utf-8", "surrogatepass"))
-    for member in sorted(members, key=lambda m: (m.url, m.doc.path)):
-        h.update(f"\0{member.url}\0{member.kind}\0{member.doc.path}\0{source_of(member, sources)}".encode(
-            "utf-8", "surrogatepass"))
-    return h.hexdigest()[:32]
+    rows = sorted((m.url, m.doc.path, m.kind, source_of(m, sources)) for m in members)
+    text = "".join(f"\0{url}\0{kind}\0{path}\0{source}" for url, path, kind, source in rows)
+    return hashlib.sha256((repr(head) + text).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def source_of(member: Member, sources: dict[str, str]) -> str:

@@ -153,3 +153,23 @@ def test_feeds_page_lists_every_feed(output):
     written = {p.relative_to(output).as_posix() for p in output.rglob("*.xml") if p.name in ("rss.xml", "atom.xml")}
     assert listed == written
     assert set(FEEDS) <= written
+
+
+def test_feeds_follow_edits_and_cover_sizes_between_builds_of_one_process(copy_site, tmp_path):
+    """The feeds feature keeps each feed's bytes for the next build (serve); a changed entry or
+    a cover image of another size must still show, and untouched feeds stay the same bytes."""
+    site = copy_site("discovery")
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    before = {rel: (out / rel).read_bytes() for rel in FEEDS}
+    article = site / "content/articles/2026/dai-hoi-cong-doan-co-so.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("title: ", "title: Tin nóng – ", 1), encoding="utf-8")
+    cover = site / "content/media/anh/dai-hoi.jpg"
+    cover.write_bytes(cover.read_bytes() + b"\0" * 1000)
+    assert build(site, out).ok
+    for rel in ("rss.xml", "atom.xml"):
+        entry = next(e for e in parse(out, rel).entries if "Nhà máy Gạch" in e.title)
+        assert entry.title.startswith("Tin nóng – ")
+        assert int(entry.enclosures[0].length) == cover.stat().st_size
+    assert (out / "van-hoa/rss.xml").read_bytes() == before["van-hoa/rss.xml"]
