@@ -15,16 +15,40 @@ UNSAFE_SCHEMES = ("javascript", "data", "vbscript")
 SKIPPED_SCHEMES = ("mailto", "tel", "sms", "geo")
 
 
-def known_targets(page_urls, file_paths, media, static_dirs: list[Path]) -> set[str]:
-    """Every site path a link may point to: planned pages, generated files, media, theme files."""
-    known = set(page_urls) | set(media)
-    for path in file_paths:
-        known.add("/" + path)
-        if path.endswith("index.html"):
-            known.add("/" + path[: -len("index.html")])
-    for folder in static_dirs:
-        known.update("/static/" + f.relative_to(folder).as_posix() for f in folder.rglob("*") if f.is_file())
-    return known
+class Targets:
+    """Every site path a link may point to: planned pages, generated files, media, theme files.
+
+    Asked one path at a time: a body edit's build checks a handful of links against ~12,000
+    pages, which `pages` may hold as output paths (urls.PageURLs) rather than as URLs made one by
+    one. Every path is listed only to suggest a near one for a broken link."""
+
+    def __init__(self, pages, file_paths, media, static_dirs: list[Path]):
+        self.pages, self.files, self.media, self.static_dirs = pages, set(file_paths), media, static_dirs
+        self._static: set[str] | None = None
+
+    def __contains__(self, path: str) -> bool:
+        if path in self.media or path in self.pages:
+            return True
+        rel = path[1:] if path.startswith("/") else None
+        if rel is not None and (rel in self.files or rel + "index.html" in self.files):
+            return True          # a generated file, or the folder of a generated index.html
+        return path.startswith("/static/") and path in self.static()
+
+    def __iter__(self):
+        folders = {"/" + p[: -len("index.html")] for p in self.files if p.endswith("index.html")}
+        return iter({*self.pages, *self.media, *("/" + p for p in self.files), *folders, *self.static()})
+
+    def static(self) -> set[str]:
+        if self._static is None:
+            self._static = {"/static/" + f.relative_to(folder).as_posix()
+                            for folder in self.static_dirs for f in folder.rglob("*") if f.is_file()}
+        return self._static
+
+
+def known_targets(page_urls, file_paths, media, static_dirs: list[Path]) -> Targets:
+    """The Targets of a build: `page_urls` a collection of site paths of pages."""
+    return Targets(page_urls if isinstance(page_urls, (set, frozenset, urls.PageURLs)) else set(page_urls),
+                   file_paths, media, static_dirs)
 
 
 def document_url(doc) -> str | None:
@@ -39,7 +63,7 @@ def document_url(doc) -> str | None:
     return None
 
 
-def check_links(documents, known: set[str], held_back: set[str], base_url: str) -> list[Diagnostic]:
+def check_links(documents, known: Targets, held_back: set[str], base_url: str) -> list[Diagnostic]:
     """Every broken internal link or image in the given documents' bodies.
 
     `held_back` holds the URLs of articles that exist but are drafts or not yet due: a link to one
@@ -59,7 +83,7 @@ def check_links(documents, known: set[str], held_back: set[str], base_url: str) 
     return problems
 
 
-def _check_one(target: str, kind: str, here: str | None, known: set[str], held_back: set[str],
+def _check_one(target: str, kind: str, here: str | None, known: Targets, held_back: set[str],
                base_url: str, base_path: str):
     """(severity, message, hint) for a broken target, or None when it is fine or not ours to check."""
     text = target.strip()
@@ -123,11 +147,11 @@ def _resolve(path: str) -> str | None:
     return "/" + "".join(s + "/" for s in segments) + last
 
 
-def _found(path: str, known: set[str]) -> bool:
+def _found(path: str, known: Targets) -> bool:
     return any(_found_in(path, known))
 
 
-def _found_in(path: str, known: set[str]):
+def _found_in(path: str, known: Targets):
     yield path in known
     if path.endswith("/index.html"):
         yield path[: -len("index.html")] in known

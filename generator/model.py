@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -188,6 +187,8 @@ def _interesting(articles, limit: int = 4) -> dict[str, tuple[Article, ...]]:
             scores.update(by_tag[tag][max(0, i - TAG_WINDOW): i + TAG_WINDOW + 1])
         scores.pop(position, None)
         if scores:
-            best = heapq.nsmallest(limit, scores, key=lambda k: (-scores[k], k))
+            # Highest score first, the lowest position (newest) among equals: a stable sort by
+            # score of the positions in order, all in C (a key lambda per candidate cost 2x).
+            best = sorted(sorted(scores), key=scores.__getitem__, reverse=True)[:limit]
             result[article.key] = tuple(articles[k] for k in best)
     return result

@@ -32,8 +32,8 @@ from generator.reading import READER_KINDS, read_sources
 from generator.routes import RenderJob, plan_pages
 from generator.state import BuildState, inputs_stamp, now_ns
 from generator.sitemap import site_files
-from generator.sources import list_media, outside_links
-from generator.templates import compile_all, make_environment
+from generator.sources import list_media
+from generator.templates import compile_all, make_environment, warm_compiled
 from generator.themes import BUNDLED_THEMES, Theme, load_theme
 from generator.validate import check_documents
 from generator.views import Views
@@ -157,7 +157,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     # collector from scanning millions of objects again and again (~20 % of a 10,000-article build),
     # and forked workers from copying the pages it would touch.
     gc.freeze()
-    diags.extend(outside_links(site_dir))
+    diags.extend(state.outside_links(site_dir))
     diags.extend(check_documents(docs.articles, docs.pages, docs.campaigns, config, set(ctx.media),
                                  ctx.today, options.drafts))
     for feature in features:
@@ -219,7 +219,8 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
             link_problems = check_site_links(docs, [job.url for job in jobs], file_paths, ctx)
         else:                                          # the sitemap shows surfaces only: kept
             session.drop_carried([f.path for f in files])
-            page_urls = [job.url for job in jobs] + [urls.page_url(p) for p, e in edit.kept.items() if e.origin == "page"]
+            page_urls = urls.PageURLs({urls.output_path(job.url) for job in jobs}
+                                      | {p for p, e in edit.kept.items() if e.origin == "page"})
             file_paths = [f.path for f in files] + [p for p, e in session.entries.items() if e.origin == "file"]
             link_problems = carried_link_warnings(edit) + check_site_links(docs, page_urls, file_paths, ctx,
                                                                            only=edit.changed)
@@ -231,6 +232,9 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                                files=len(file_paths) if not diags.has_errors else 0,
                                seconds=time.perf_counter() - started, images=image_report)
         diags.extend(write_output(session, files, ctx, model, features, state.inputs_digest, state.defer_finish))
+        if state.defer_finish and not state.templates_warm:     # serve: for the first edit (templates.py)
+            warm_compiled(env)
+            state.templates_warm = True
     except BaseException:
         session.discard()
         abandon_early_work(model)

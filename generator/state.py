@@ -43,6 +43,7 @@ class BuildState:
     background: threading.Thread | None = None
     keep_sources: bool = True        # remember read sources for the next build (a one-shot build does not)
     model_memo: tuple | None = None  # serve: (edits.model_key, the model without extras, article digests)
+    templates_warm: bool = False     # serve: every template compiled in this process (templates.warm_compiled)
     _queued_manifests: dict = field(default_factory=dict, repr=False)   # serve: written by a thread (remember)
     _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -54,6 +55,8 @@ class BuildState:
     # last found undamaged (see verify), whose build may skip checking the folder.
     last_sources: list | None = None
     sources_trusted: bool = False
+    only_sources_touched: bool = False   # the last discover: every reported path under content/ a known source
+    outside: list | None = None          # serve: the last answer of sources.outside_links
     clean_outputs: dict = field(default_factory=dict)   # output folder -> Manifest
     touched: set[str] = field(default_factory=set)   # serve: paths the watcher saw change (note_changes)
     _touched_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -156,9 +159,13 @@ class BuildState:
         with self._touched_lock:
             touched, self.touched = self.touched, set()
         found = None
+        self.only_sources_touched = False
         if touched and self.sources_trusted and self.last_sources is not None:
             self.next_stamps = dict(self.stamps or {})     # the untouched sources keep theirs
             found = rediscover(self.last_sources, touched, site_dir, self.load_source)
+            known = {source.path for source in self.last_sources}
+            self.only_sources_touched = found is not None and all(
+                path in known for path in touched if path.startswith("content/"))
         if found is None:
             self.next_stamps = {}
             found = discover(site_dir, self.load_source)
@@ -166,13 +173,25 @@ class BuildState:
         self.sources_trusted = self.keep_sources
         return found
 
+    def outside_links(self, site_dir: Path) -> list:
+        """sources.outside_links, walked again unless the last discover saw only known sources
+        change (serve): a link can appear only where the watcher reported a path."""
+        from generator.sources import outside_links
+
+        if self.outside is None or not self.only_sources_touched:
+            found = outside_links(site_dir)
+            self.outside = found if self.keep_sources else None
+            return found
+        return list(self.outside)
+
     def verify(self, site_dir: Path, output: Path) -> bool:
         """serve, after a build has published and the tabs reloaded: check, by a full scan, what
         the next build would otherwise take on trust, that the watcher missed no change of a
         source and that no published file was changed by hand. False when either happened; the
         next build then scans and checks everything again (and mends what it finds)."""
-        from generator.sources import discover
+        from generator.sources import discover, outside_links
 
+        self.outside = outside_links(site_dir)          # also what the next build reports
         manifest = self.manifests.get(str(output))
         self.clean_outputs.pop(str(output), None)
         if manifest is not None and output.is_dir() and not manifest.damaged(output):

@@ -55,6 +55,17 @@ def make_environment(theme: Theme, globals_: dict) -> jinja2.Environment:
     return env
 
 
+def warm_compiled(env: jinja2.Environment) -> None:
+    """Compile every template into COMPILED now. `serve`'s first build renders its pages in worker
+    processes, whose compiled templates go with them: without this, the first edit would compile
+    every template its page uses before the tab can reload."""
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:       # reported by compile_all; only the warming is lost
+            pass
+
+
 def compile_all(env: jinja2.Environment, theme: Theme, site_dir: Path) -> list[Diagnostic]:
     """Compile every template of the chain, used or not, and report syntax errors by file and line."""
     problems = []

@@ -120,3 +120,22 @@ def page_url(output_path: str) -> str:
     if output_path == "index.html" or output_path.endswith("/index.html"):
         return "/" + output_path[: -len("index.html")]
     return "/" + output_path
+
+
+class PageURLs:
+    """The site paths of pages held as their output paths: `url in PageURLs(paths)` is
+    `url in {page_url(p) for p in paths}`, without making every URL."""
+
+    def __init__(self, output_paths):
+        self.paths = output_paths          # a set or a dict's keys: membership is what is asked
+
+    def __contains__(self, url: str) -> bool:
+        if not url.startswith("/"):
+            return False
+        rel = url[1:]
+        if rel == "" or rel.endswith("/"):
+            return rel + "index.html" in self.paths
+        return rel != "index.html" and not rel.endswith("/index.html") and rel in self.paths
+
+    def __iter__(self):
+        return (page_url(path) for path in self.paths)

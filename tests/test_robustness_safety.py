@@ -145,3 +145,23 @@ def test_unsafe_link_is_a_warning_and_missing_slash_is_a_warning():
     unsafe, no_slash = messages(article(["javascript:alert(1)", "/thoi-su"]))
     assert unsafe.startswith("content/articles/a.md:1: warning: link 'javascript:alert(1)' uses an unsafe")
     assert no_slash == "content/articles/a.md:1: warning: link '/thoi-su' lacks its final '/'; write /thoi-su/"
+
+
+def test_page_urls_held_as_output_paths_answer_like_the_urls_themselves():
+    from generator.urls import PageURLs, page_url
+
+    paths = {"index.html", "thoi-su/index.html", "thoi-su/bai-a/index.html", "404.html", "tim-kiem/index.html",
+             "a/b-index.html", "rss.xml"}
+    lazy, made = PageURLs(paths), {page_url(p) for p in paths}
+    asked = made | {"/thoi-su/bai-a", "/thoi-su/bai-a/index.html", "/index.html", "/a/b-", "/404.html/", "",
+                    "thoi-su/", "/khong-co/", "/a/b-index.html"}
+    assert {url for url in asked if url in lazy} == made
+    assert set(lazy) == made
+
+
+def test_targets_answer_exactly_what_they_list():
+    listed = set(KNOWN)
+    probes = listed | {"/thoi-su/bai-c/", "/rss.xml/", "/media/anh/b.jpg", "/static/x.css", "/", "/gioi-thieu"}
+    assert {p for p in probes if p in KNOWN} == listed
+    assert listed == {"/", "/thoi-su/", "/thoi-su/bai-a/", "/thoi-su/bai-b/", "/gioi-thieu/", "/rss.xml",
+                      "/media/anh/a.jpg"}

@@ -175,3 +175,20 @@ def test_rediscover_answers_only_for_modified_known_sources(site):
         assert rediscover(before, {touched}, site, load) is None, touched
     (site / EDITED).unlink()
     assert rediscover(before, {EDITED.as_posix()}, site, load) is None
+
+
+def test_a_link_out_of_the_site_made_during_serve_is_reported(builder, tmp_path):
+    outside = tmp_path / "ngoai.jpg"
+    outside.write_bytes(b"\xff\xd8\xff")
+    link = builder.site_dir / "content/media/ngoai.jpg"
+    link.symlink_to(outside)
+    builder.changed([link])
+    builder.requested.clear()
+    report = builder.build()
+    assert [(d.path, d.severity) for d in report.diagnostics if "outside the site folder" in d.message] == [
+        ("content/media/ngoai.jpg", "error")]
+    append(builder, "Sửa tiếp khi còn lỗi.")       # the next edit still reports it, from the kept answer
+    builder.changed([builder.site_dir / EDITED])
+    assert [d.path for d in builder.build().diagnostics if d.severity == "error"] == ["content/media/ngoai.jpg"]
+    link.unlink()
+    rebuild(builder, Path("content/media/ngoai.jpg"))
