@@ -53,6 +53,7 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
     hugo = peers.get("hugo", {})
     wall = lambda name: (ours.get(name) or {}).get("wall s")        # noqa: E731
     serve = ours.get("serve reload", {})
+    small = n <= 10000        # at 100,000 the issue asks only for linear time and memory
     lines = [f"## {n:,} articles ({ours.get('date', '')}, {ours.get('machine', '')})", ""]
     pages = ours.get("pages", {})
     if pages.get("actual"):
@@ -67,7 +68,8 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
     cold = wall("cold")
     ratio = cold / hugo["wall s"] if cold and hugo.get("wall s") else None
     lines.append(_row("cold build, empty cache (s)", cold, peer_cells("wall s"),
-                      f"{_num(ratio, 1)} × Hugo" if ratio else "", "≤ 2 × Hugo", ratio is not None and ratio <= 2))
+                      f"{_num(ratio, 1)} × Hugo" if ratio else "", "≤ 2 × Hugo" if small else "",
+                      ratio is not None and ratio <= 2))
     bare = wall("cold, without search index")
     if bare:
         lines.append(_row("… without the search index (s)", bare, " | ".join("" for _ in PEERS),
@@ -78,17 +80,18 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
     nochange = wall("no change")
     faster = hugo["wall s"] / nochange if nochange and hugo.get("wall s") else None
     lines.append(_row("rebuild, nothing changed (s)", nochange, peer_cells("wall s"),
-                      f"Hugo / ours = {_num(faster, 1)}" if faster else "", "≤ 1 s and ≥ 6 × faster than Hugo",
+                      f"Hugo / ours = {_num(faster, 1)}" if faster else "",
+                      "≤ 1 s and ≥ 6 × faster than Hugo" if small else "",
                       nochange is not None and nochange <= 1 and (faster or 0) >= 6))
     edit = wall("one edit")
     lines.append(_row("rebuild after editing one article's body (s)", edit, " | ".join("" for _ in PEERS), "",
-                      "≤ 1.5 s", edit is not None and edit <= 1.5))
+                      "≤ 1.5 s" if small else "", edit is not None and edit <= 1.5))
     bare_edit = wall("one edit, without search index")
     if bare_edit:
         lines.append(_row("… without the search index (s)", bare_edit, " | ".join("" for _ in PEERS), "", "", None))
     reload = serve.get("reload_median_s")
     lines.append(_row("serve: save → page on disk, reload signalled (s)", reload, " | ".join("" for _ in PEERS),
-                      "", "≤ 0.3 s", reload is not None and reload <= 0.3))
+                      "", "≤ 0.3 s" if small else "", reload is not None and reload <= 0.3))
     peak = (ours.get("cold") or {}).get("peak MiB")
     lines.append(_row("peak memory, cold build (MiB)", peak, peer_cells("peak MiB"), "", "≤ 500 MiB" if n <= 10000
                       else "≤ 3 GiB", peak is not None and peak <= (500 if n <= 10000 else 3072)))
@@ -109,7 +112,13 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
 
 
 def _row(label: str, ours, peers: str, ratio: str, target: str, met) -> str:
-    verdict = "" if met is None else ("yes" if met else "**no**")
+    """A table row; a figure with a target but no value says so rather than "no"."""
+    if met is None or not target:
+        verdict = ""
+    elif ours is None:
+        verdict = "not measured"
+    else:
+        verdict = "yes" if met else "**no**"
     return f"| {label} | {_num(ours)} | {peers} | {ratio} | {target} | {verdict} |"
 
 
