@@ -232,15 +232,15 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                                files=len(file_paths) if not diags.has_errors else 0,
                                seconds=time.perf_counter() - started, images=image_report)
         diags.extend(write_output(session, files, ctx, model, features, state.inputs_digest, state.defer_finish))
-        if state.defer_finish and not state.templates_warm:     # serve: for the first edit (templates.py)
-            warm_compiled(env)
-            state.templates_warm = True
     except BaseException:
         session.discard()
         abandon_early_work(model)
         if options.write:
             state.forget(output)     # the folder may be half-published: the next build writes it whole
         raise
+    if state.defer_finish and not state.templates_warm:     # serve: for the first edit (templates.py)
+        warm_compiled(env)
+        state.templates_warm = True
     deferred = None
     if not diags.has_errors:
         manifest = session.manifest(None if session.deferred else stamp)

@@ -62,7 +62,7 @@ def warm_compiled(env: jinja2.Environment) -> None:
     for name in env.list_templates(extensions=["html"]):
         try:
             env.get_template(name)
-        except jinja2.TemplateError:       # reported by compile_all; only the warming is lost
+        except (jinja2.TemplateError, OSError):   # reported by compile_all or the build; only the warming is lost
             pass
 
 
