@@ -16,6 +16,7 @@ not load is ignored and rebuilt. Nothing here changes what a build produces, onl
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -126,9 +127,22 @@ def read_blob(path: Path, env: str):
                 or header.get("length") != len(payload)
                 or header.get("sha256") != hashlib.sha256(payload).hexdigest()):
             return None
-        return pickle.loads(payload)
+        return _unpickle(payload)
     except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, whatever the damage
         return None
+
+
+def _unpickle(payload: bytes):
+    """pickle.loads without the cycle collector: unpickling ~10,000 documents makes objects
+    fast enough to trigger it again and again, for no garbage (10-25 % of the load time at
+    10,000 articles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(payload)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write_blob(path: Path, env: str, value) -> None:

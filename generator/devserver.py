@@ -77,7 +77,8 @@ class Builder:
         self.state.base_path = base_path
         self.state.publish(report)
         self._print(report)
-        if report.ok and not self.requested.is_set() and not self.build_state.verify(self.site_dir, report.output):
+        if (report.ok and not self.requested.is_set()
+                and self.build_state.verify(self.site_dir, report.output, self.requested.is_set) is False):
             self.requested.set()  # a change the watcher missed, or a file changed by hand: build again
         if report.deferred is not None and not self.requested.is_set():
             report.deferred()     # the search index, after the tabs have reloaded; skipped if more edits wait
@@ -170,6 +171,7 @@ def serve(site_dir: Path, options: BuildOptions, host: str, port: int, quiet: bo
         try:
             if building.is_alive():
                 building.join(STOP_WAIT_SECONDS)     # a build in progress: let it end before its folder goes
+            builder.build_state.flush()              # a manifest still queued (state.remember) goes to .cache/
         except KeyboardInterrupt:                    # a second Ctrl+C: stop waiting
             pass
         if private is not None:

@@ -47,10 +47,13 @@ class Manifest:
     inputs_key: str | None = None                               # see pipeline: nothing changed
     summary: dict = field(default_factory=dict)                 # report figures a no-change build repeats
 
-    def damaged(self, folder: Path) -> set[str]:
-        """Files changed or deleted by hand since they were published (size or mtime differ)."""
+    def damaged(self, folder: Path, paths=None) -> set[str]:
+        """Files changed or deleted by hand since they were published (size or mtime differ);
+        of `paths` only, when given."""
         damaged = set()
-        for path, entry in self.entries.items():
+        entries = self.entries
+        for path in entries if paths is None else paths:
+            entry = entries[path]
             try:
                 status = os.stat(os.path.join(folder, path))
             except OSError:

@@ -184,25 +184,44 @@ class BuildState:
             return found
         return list(self.outside)
 
-    def verify(self, site_dir: Path, output: Path) -> bool:
+    def verify(self, site_dir: Path, output: Path, interrupted=lambda: False) -> bool | None:
         """serve, after a build has published and the tabs reloaded: check, by a full scan, what
         the next build would otherwise take on trust, that the watcher missed no change of a
         source and that no published file was changed by hand. False when either happened; the
-        next build then scans and checks everything again (and mends what it finds)."""
+        next build then scans and checks everything again (and mends what it finds). None when
+        `interrupted()` (another build is asked for) came first: that build checks the output
+        folder itself, and the sources stay trusted as far as the watcher vouches for them."""
         from generator.sources import discover, outside_links
 
-        self.outside = outside_links(site_dir)          # also what the next build reports
         manifest = self.manifests.get(str(output))
         self.clean_outputs.pop(str(output), None)
-        if manifest is not None and output.is_dir() and not manifest.damaged(output):
+        try:
+            matched = self.last_sources is not None and self._sources_match(site_dir, discover, interrupted)
+            intact = manifest is not None and output.is_dir() and not self._damaged(manifest, output, interrupted)
+        except _Interrupted:
+            return None
+        self.outside = outside_links(site_dir)          # also what the next build reports
+        self.sources_trusted = matched
+        if intact:
             self.clean_outputs[str(output)] = manifest
-        self.sources_trusted = self.last_sources is not None and self._sources_match(site_dir, discover)
-        return self.sources_trusted and str(output) in self.clean_outputs
+        return matched and intact
 
-    def _sources_match(self, site_dir: Path, discover) -> bool:
+    @staticmethod
+    def _damaged(manifest: Manifest, output: Path, interrupted, batch: int = 2048) -> bool:
+        paths = list(manifest.entries)
+        for start in range(0, len(paths), batch):
+            if interrupted():
+                raise _Interrupted
+            if manifest.damaged(output, paths[start:start + batch]):
+                return True
+        return False
+
+    def _sources_match(self, site_dir: Path, discover, interrupted) -> bool:
         last = {source.path: source for source in self.last_sources}
 
         def same(kind: str, file: str, rel: str):
+            if interrupted():
+                raise _Interrupted
             known, status = last.get(rel), os.stat(file)
             stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
             held = self.sources.get(rel)
@@ -271,7 +290,15 @@ class BuildState:
         # manifest of each folder; it is not a daemon, so leaving serve waits for the last write.
         with self._queue_lock:
             self._queued_manifests[str(output)] = (output, manifest, diagnostics)
-        threading.Thread(target=self._flush_manifests, name="manifest writer").start()
+        threading.Thread(target=self._flush_when_quiet, args=(self.generation,), name="manifest writer").start()
+
+    def _flush_when_quiet(self, generation: int) -> None:
+        """Pickling a manifest holds the GIL (~1 s at 100,000 articles): write it once no build has
+        started for QUIET_BEFORE_FINISH seconds, so the next edit's build never waits for it.
+        If one has, its own writer writes the newer manifest (and `flush` whatever is left)."""
+        time.sleep(QUIET_BEFORE_FINISH)
+        if self.generation == generation:
+            self._flush_manifests()
 
     def _flush_manifests(self) -> None:
         with self._write_lock:
@@ -310,6 +337,10 @@ class BuildState:
 
 class _Mismatch(Exception):
     """A source on disk is not the one the last build read (BuildState.verify)."""
+
+
+class _Interrupted(Exception):
+    """A build is asked for while BuildState.verify scans: the scan gives way."""
 
 
 def _stamps_env() -> str:

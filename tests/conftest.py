@@ -20,6 +20,20 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 TODAY = dt.date(2026, 11, 22)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fixture_sites_without_caches():
+    """A few tests build tests/sites/* in place, which leaves a build cache (.cache/) in the
+    fixture folder: remove it before and after the session, so no run starts from the caches
+    an earlier run (perhaps of older code) left behind."""
+    def remove() -> None:
+        for cache in SITES.glob("*/.cache"):
+            shutil.rmtree(cache, ignore_errors=True)
+
+    remove()
+    yield
+    remove()
+
+
 def build(site_dir: Path, output: Path, **options):
     """Build a site folder; returns the BuildReport."""
     options.setdefault("today", TODAY)
