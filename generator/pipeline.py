@@ -247,6 +247,8 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         manifest.summary["image_sources"] = image_report.sources if image_report else 0
         remember_plan(manifest.summary, key, docs, link_problems)
         state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
+        if session.checked:      # the folder was as the check found it, plus only this build's writes
+            state.clean_outputs[str(output)] = manifest
         if session.deferred:
             deferred = lambda wait=False, steps=session.deferred: state.finish_later(output, steps, stamp, wait)  # noqa: E731
     return BuildReport(diags.sorted(), pages=session.pages, files=len(file_paths),

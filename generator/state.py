@@ -189,12 +189,11 @@ class BuildState:
         the next build would otherwise take on trust, that the watcher missed no change of a
         source and that no published file was changed by hand. False when either happened; the
         next build then scans and checks everything again (and mends what it finds). None when
-        `interrupted()` (another build is asked for) came first: that build checks the output
-        folder itself, and the sources stay trusted as far as the watcher vouches for them."""
+        `interrupted()` (another build is asked for) came first: what the last completed check
+        found stays trusted, plus what the watcher and the builds since vouch for."""
         from generator.sources import discover, outside_links
 
         manifest = self.manifests.get(str(output))
-        self.clean_outputs.pop(str(output), None)
         try:
             matched = self.last_sources is not None and self._sources_match(site_dir, discover, interrupted)
             intact = manifest is not None and output.is_dir() and not self._damaged(manifest, output, interrupted)
@@ -204,6 +203,8 @@ class BuildState:
         self.sources_trusted = matched
         if intact:
             self.clean_outputs[str(output)] = manifest
+        else:
+            self.clean_outputs.pop(str(output), None)
         return matched and intact
 
     @staticmethod

@@ -194,13 +194,15 @@ def test_a_link_out_of_the_site_made_during_serve_is_reported(builder, tmp_path)
     rebuild(builder, Path("content/media/ngoai.jpg"))
 
 
-def test_a_check_cut_short_by_another_save_leaves_the_output_check_to_the_next_build(builder, tmp_path):
+def test_a_check_cut_short_by_another_save_leaves_the_trust_to_the_next_complete_check(builder, tmp_path):
     lost = builder.state.output / "gioi-thieu/index.html"
-    lost.unlink()
+    lost.unlink()                             # by hand, after the last check
     output = builder.state.output.resolve()
     assert builder.build_state.verify(builder.site_dir, output, lambda: True) is None      # gave way at once
     append(builder, "Lưu lại ngay.")
-    assert rebuild(builder, EDITED) == 0      # the sources are still trusted as the watcher reports them
-    assert lost.is_file()                     # but the folder was checked by the build itself
-    assert not builder.requested.is_set()
+    assert rebuild(builder, EDITED) == 0      # the sources are still trusted as the watcher reports them,
+    assert not lost.exists()                  # and the folder as the last complete check found it
+    assert builder.requested.is_set()         # until the check after this build finds the damage
+    rebuild(builder)
+    assert lost.is_file()
     assert_same_as_clean(builder, tmp_path)
