@@ -43,7 +43,6 @@ class OutputSession:
         self.target = target
         usable = previous is not None and target is not None and previous.output == str(target) and target.is_dir()
         self.previous = previous if usable else None
-        self.checked = checked and self.previous is not None
         self.damaged = self.previous.damaged(target) if self.previous and not checked else set()
         self.staging = Staging(target) if target is not None else None
         self.entries: dict[str, Entry] = {}              # kept as published

@@ -191,7 +191,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     # Only pages whose fingerprint changed since the last build into `output` are rendered.
     previous = state.manifest(output) if options.write else None
     session = OutputSession(output if options.write else None, previous,
-                            checked=previous is not None and state.clean_outputs.get(str(output)) is previous)
+                            checked=state.trusts(output, previous))
     try:
         shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
         key = plan_key(shared, inputs, [rel for folder in ctx.theme.static_dirs for _, rel in static_files(folder)])
@@ -247,8 +247,6 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         manifest.summary["image_sources"] = image_report.sources if image_report else 0
         remember_plan(manifest.summary, key, docs, link_problems)
         state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
-        if session.checked:      # the folder was as the check found it, plus only this build's writes
-            state.clean_outputs[str(output)] = manifest
         if session.deferred:
             deferred = lambda wait=False, steps=session.deferred: state.finish_later(output, steps, stamp, wait)  # noqa: E731
     return BuildReport(diags.sorted(), pages=session.pages, files=len(file_paths),

@@ -92,8 +92,6 @@ class BuildState:
                 session.publish()
                 updated = session.manifest(inputs_key)
                 updated.summary = dict(manifest.summary)
-                if self.clean_outputs.get(str(output)) is manifest:   # only its own files changed
-                    self.clean_outputs[str(output)] = updated
                 self.remember(output, updated, self.last_diagnostics.get(str(output), []))
             return problems
 
@@ -278,7 +276,15 @@ class BuildState:
                 self.manifests[key], self.last_diagnostics[key] = stored
         return self.manifests.get(key)
 
+    def trusts(self, output: Path, manifest: Manifest | None) -> bool:
+        """Whether `output` holds what `manifest` says without checking it (see verify)."""
+        return manifest is not None and self.clean_outputs.get(str(output)) is manifest
+
     def remember(self, output: Path, manifest: Manifest, diagnostics: list) -> None:
+        """The manifest of what a build (or a deferred step) published. If the folder was trusted
+        before, it still is: the publish changed only files it recorded in `manifest`."""
+        if self.trusts(output, self.manifests.get(str(output))):
+            self.clean_outputs[str(output)] = manifest
         self.manifests[str(output)] = manifest
         self.last_diagnostics[str(output)] = diagnostics
         if not self.persist:
