@@ -22,8 +22,8 @@ from generator.features import register
 from generator.fingerprint import digest_text
 from generator.incremental import FinishStep
 from generator.parallel import worker_count
-from generator.search_index import (BUNDLE_DIR, BundleCache, SearchIndexError, Item, install, pagefind_version,
-                                    part_digest, part_key, split_group, write_parts_file)
+from generator.search_index import (BUNDLE_DIR, BundleCache, DamagedBundle, SearchIndexError, Item, install,
+                                    pagefind_version, part_digest, part_key, split_group, write_parts_file)
 from generator.search_records import GENERAL, Member, SearchRecord, category_names, member_record, model_members
 from generator.search_rolls import is_roll_page, page_records
 
@@ -90,10 +90,17 @@ class SearchPlan:
     # steps after publishing the pages, so an edit's reload does not wait for its year's records.
     later: dict[str, list[Member]] = field(default_factory=dict)
     make: Callable[[list[Member]], list[SearchRecord]] | None = None
+    members: dict[str, list[Member]] = field(default_factory=dict)     # every part's
 
     def records(self, part: str) -> list[SearchRecord]:
         if part in self.later:
             self.parts[part] = self.make(self.later.pop(part))
+        return self.parts[part]
+
+    def remake(self, part: str) -> list[SearchRecord]:
+        """The records of a part whose cached bundle turned out damaged."""
+        self.later.pop(part, None)
+        self.parts[part] = self.make(self.members[part])
         return self.parts[part]
 
     def missing(self) -> dict[str, list[SearchRecord]]:
@@ -162,7 +169,7 @@ class SearchFeature:
         # A part already in the cache needs only its key: an empty list stands for its records.
         make = partial(part_records, names=names, labels=labels, language=language)
         plan = SearchPlan(labels, {p: [] for p in members}, digests, cache,
-                          {p: found for p, found in members.items() if not cache.has(digests[p])}, make)
+                          {p: found for p, found in members.items() if not cache.has(digests[p])}, make, members)
         if ctx.early_finish:
             cache.start(plan.missing())
         return plan
@@ -178,7 +185,11 @@ class SearchFeature:
             cache.prune(set(digests.values()))
             cache.start(plan.missing())
             try:
-                install(cache.bundle(digests[part], plan.records(part)), folder, part)
+                try:
+                    install(cache.bundle(digests[part], plan.records(part)), folder, part)
+                except DamagedBundle:
+                    cache.discard(digests[part])
+                    install(cache.bundle(digests[part], plan.remake(part)), folder, part)
             except (SearchIndexError, OSError) as exc:
                 return [unavailable(exc)]
             return []
@@ -190,7 +201,11 @@ class SearchFeature:
                 rolled = {part: part_digest(records, language) for part, records in rolls.items()}
                 cache.start({rolled[p]: rolls[p] for p in rolls})
                 for part, records in rolls.items():
-                    install(cache.bundle(rolled[part], records), folder, part)
+                    try:
+                        install(cache.bundle(rolled[part], records), folder, part)
+                    except DamagedBundle:
+                        cache.discard(rolled[part])
+                        install(cache.bundle(rolled[part], records), folder, part)
             except (SearchIndexError, OSError) as exc:
                 problems.append(unavailable(exc))
             write_parts_file(folder, [*parts, *rolls])
