@@ -11,6 +11,12 @@ A memory file system is used only with room to spare (Docker gives /dev/shm 64 M
 asks for the bytes it expects to hold, and falls back to the site's cache folder when the
 memory file system is missing, read-only or short of room. A build that is killed leaves its
 folder behind: the next one removes the folders of processes that no longer run.
+
+Pagefind's bundle (not what it finds) depends on the order in which the folder lists the record
+files: on a memory file system that is the order they were written in, the records' own; on
+ext4 it is a hash order seeded per file system. So a part indexed on disk, for want of room in
+memory, has other (equally good) bytes than the same part indexed in memory; either is kept in
+the cache under the part's key and used by every later build.
 """
 from __future__ import annotations
 
