@@ -50,8 +50,12 @@ class Scratch:
             if self._root is not None and _free(self._root) - self._reserved >= size + SPARE_BYTES:
                 self._reserved += size
                 return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-{label}-", dir=self._root)), size
+        return self.on_disk(label), 0
+
+    def on_disk(self, label: str) -> Path:
+        """A new empty folder under `fallback` (nothing to release but the folder)."""
         self.fallback.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f"tmp-{label}-", dir=self.fallback)), 0
+        return Path(tempfile.mkdtemp(prefix=f"tmp-{label}-", dir=self.fallback))
 
     def release(self, folder: Path, reserved: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)

@@ -215,31 +215,41 @@ class BundleCache:
         """Write a part's records as files for Pagefind, then empty the list: all parts are
         written within a second or two of the start, so the build does not carry ~5 KB per record
         (nor do the page-rendering workers it forks) while Pagefind works through them.
-        Returns the work folder and its scratch reservation."""
+        Returns the work folder and its scratch reservation. A memory file system that fills
+        up meanwhile (another program's files) costs a second try on disk, not the part."""
         # UTF-8 Vietnamese is ~1.3 bytes a character; Pagefind's bundle adds about as much again
         size = 3 * sum(len(record.html) for record in records) + (1 << 20)
         work, reserved = self.scratch.folder(digest[:12], size)
-        site = work / "site"
-        for record in records:
-            target = site / urls.output_path(record.url)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record.html, encoding="utf-8")
+        try:
+            write_record_files(work / "site", records)
+        except OSError:
+            self.scratch.release(work, reserved)
+            if not reserved:
+                raise
+            work, reserved = self.scratch.on_disk(digest[:12]), 0
+            try:
+                write_record_files(work / "site", records)
+            except OSError:
+                self.scratch.release(work, reserved)
+                raise
         records.clear()
         return work, reserved
 
     def _index(self, digest: str, written: concurrent.futures.Future) -> None:
-        """Run Pagefind's command on a part's written records, then keep the bundle."""
+        """Run Pagefind on a part's written records, then keep the bundle; a run that fails in
+        memory (out of room?) is tried once more on disk before the part is given up."""
         work, reserved = written.result()
-        # Pagefind reads its settings from pagefind.json in the folder it runs in: ours only.
-        config = {"site": "site", "output_path": "bundle", "force_language": self.language,
-                  "exclude_selectors": EXCLUDE}
         try:
-            (work / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
-            done = subprocess.run([sys.executable, "-m", "pagefind", "--silent"], cwd=work,
-                                  capture_output=True, text=True, errors="replace")
-            if done.returncode != 0 or not (work / "bundle" / "pagefind-entry.json").is_file():
-                detail = (done.stderr or done.stdout).strip().splitlines()
-                raise SearchIndexError(detail[-1] if detail else f"Pagefind exited with status {done.returncode}")
+            try:
+                run_pagefind(work, self.language)
+            except SearchIndexError:
+                if not reserved:
+                    raise
+                disk = self.scratch.on_disk(digest[:12])
+                shutil.copytree(work / "site", disk / "site")
+                self.scratch.release(work, reserved)
+                work, reserved = disk, 0
+                run_pagefind(work, self.language)
             self._keep(work / "bundle", digest)
         finally:
             self.scratch.release(work, reserved)
@@ -268,6 +278,29 @@ class BundleCache:
         finally:
             if not local:
                 shutil.rmtree(staged, ignore_errors=True)
+
+
+def write_record_files(site: Path, records: list[SearchRecord]) -> None:
+    for record in records:
+        target = site / urls.output_path(record.url)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(record.html, encoding="utf-8")
+
+
+def run_pagefind(work: Path, language: str) -> None:
+    """Pagefind's own command on work/site, writing work/bundle; SearchIndexError if it fails."""
+    shutil.rmtree(work / "bundle", ignore_errors=True)
+    # Pagefind reads its settings from pagefind.json in the folder it runs in: ours only.
+    config = {"site": "site", "output_path": "bundle", "force_language": language, "exclude_selectors": EXCLUDE}
+    try:
+        (work / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+    except OSError as exc:
+        raise SearchIndexError(f"cannot write Pagefind's settings: {exc}") from exc
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--silent"], cwd=work,
+                          capture_output=True, text=True, errors="replace")
+    if done.returncode != 0 or not (work / "bundle" / "pagefind-entry.json").is_file():
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchIndexError(detail[-1] if detail else f"Pagefind exited with status {done.returncode}")
 
 
 def same_device(one: Path, other: Path) -> bool:

@@ -144,3 +144,41 @@ def test_a_bundle_copied_out_of_scratch_equals_one_made_in_the_cache(copy_site, 
     assert tree(out) == tree(reference)
     assert list(memory.iterdir()) == [], "scratch folders are removed"
     assert not list((site / ".cache" / "search").glob("tmp-*"))
+
+
+def test_a_memory_file_system_that_fills_up_costs_a_second_try_on_disk(copy_site, tmp_path, monkeypatch):
+    reference_site = tmp_path / "reference-site"
+    shutil.copytree(SITES / "discovery", reference_site)
+    reference = tmp_path / "reference"
+    monkeypatch.setattr(scratch, "MEMORY_ROOTS", ())
+    assert build(reference_site, reference).ok
+
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(scratch, "MEMORY_ROOTS", (memory,))
+    failed = {"write": 0, "pagefind": 0}
+    write, run = search_index.write_record_files, search_index.run_pagefind
+
+    def full_write(site, records):               # the first part's records find no room
+        if site.is_relative_to(memory) and not failed["write"]:
+            failed["write"] += 1
+            site.mkdir(parents=True)
+            (site / "half.html").write_text("<p>", encoding="utf-8")
+            raise OSError(28, "No space left on device")
+        write(site, records)
+
+    def full_run(work, language):                # and Pagefind fails in memory for another part
+        if work.is_relative_to(memory) and not failed["pagefind"]:
+            failed["pagefind"] += 1
+            raise search_index.SearchIndexError("Error: No space left on device (os error 28)")
+        run(work, language)
+
+    monkeypatch.setattr(search_index, "write_record_files", full_write)
+    monkeypatch.setattr(search_index, "run_pagefind", full_run)
+    site = copy_site("discovery")
+    out = tmp_path / "out"
+    report = build(site, out)
+    assert failed == {"write": 1, "pagefind": 1}
+    assert report.ok and not [d for d in report.diagnostics if "search index" in d.message]
+    assert tree(out) == tree(reference)
+    assert list(memory.iterdir()) == [] and not list((site / ".cache" / "search").glob("tmp-*"))
