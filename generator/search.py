@@ -22,8 +22,8 @@ from generator.features import register
 from generator.fingerprint import digest_text
 from generator.incremental import FinishStep
 from generator.parallel import worker_count
-from generator.search_index import (BUNDLE_DIR, BundleCache, DamagedBundle, SearchIndexError, Item, install,
-                                    pagefind_version, part_digest, part_key, split_group, write_parts_file)
+from generator.search_index import (BUNDLE_DIR, BundleCache, SearchIndexError, Item, pagefind_version, part_digest,
+                                    part_key, split_group, write_parts_file)
 from generator.search_records import GENERAL, Member, SearchRecord, category_names, member_record, model_members
 from generator.search_rolls import is_roll_page, page_records
 
@@ -185,11 +185,7 @@ class SearchFeature:
             cache.prune(set(digests.values()))
             cache.start(plan.missing())
             try:
-                try:
-                    install(cache.bundle(digests[part], plan.records(part)), folder, part)
-                except DamagedBundle:
-                    cache.discard(digests[part])
-                    install(cache.bundle(digests[part], plan.remake(part)), folder, part)
+                cache.install_part(digests[part], plan.records(part), folder, part, partial(plan.remake, part))
             except (SearchIndexError, OSError) as exc:
                 return [unavailable(exc)]
             return []
@@ -201,11 +197,7 @@ class SearchFeature:
                 rolled = {part: part_digest(records, language) for part, records in rolls.items()}
                 cache.start({rolled[p]: rolls[p] for p in rolls})
                 for part, records in rolls.items():
-                    try:
-                        install(cache.bundle(rolled[part], records), folder, part)
-                    except DamagedBundle:
-                        cache.discard(rolled[part])
-                        install(cache.bundle(rolled[part], records), folder, part)
+                    cache.install_part(rolled[part], records, folder, part, lambda records=records: records)
             except (SearchIndexError, OSError) as exc:
                 problems.append(unavailable(exc))
             write_parts_file(folder, [*parts, *rolls])

@@ -36,7 +36,7 @@ import sys
 import threading
 import zlib
 from pathlib import Path
-from typing import TypeVar
+from typing import Callable, TypeVar
 
 from generator import urls
 from generator.cache import module_closure_version
@@ -180,6 +180,16 @@ class BundleCache:
             future.result()          # raises SearchIndexError when Pagefind failed
         os.utime(self.path(digest))  # recently used: kept by prune
         return self.path(digest)
+
+    def install_part(self, digest: str, records: list[SearchRecord], folder: Path, part: str,
+                     remake: Callable[[], list[SearchRecord]]) -> None:
+        """Install a part's bundle into the staged output at /pagefind/<part>/, indexing it first
+        if need be; a cached bundle found damaged is dropped and indexed again from `remake()`."""
+        try:
+            install(self.bundle(digest, records), folder, part)
+        except DamagedBundle:
+            self.discard(digest)
+            install(self.bundle(digest, remake()), folder, part)
 
     def close(self, cancel: bool = False) -> None:
         """Stop the indexing threads; with `cancel`, bundles not started are dropped (a running
