@@ -52,6 +52,7 @@ class OutputSession:
         self.changed: list[str] = []                     # paths written or deleted by publishing
         self.deferred: list[tuple] = []                  # finish steps left for later (serve)
         self._by_origin: dict[str, list[str]] | None = None   # the previous finish products, by origin
+        self._seen: dict[str, str] = {}                  # output path -> URL of the pages rendered so far
 
     # ---- deciding ------------------------------------------------------------------------
     def kept(self, path: str, fingerprint: str | None) -> Entry | None:
@@ -88,9 +89,10 @@ class OutputSession:
                      postprocess: Callable[[str], str] | None, workers: int,
                      progress: Callable[[int], None] | None = None) -> list[Diagnostic]:
         """Render the pages whose fingerprint changed into the staging folder (all pages, unwritten,
-        when there is no output folder: `check`). Returns the render problems."""
+        when there is no output folder: `check`). Returns the render problems. Called once per
+        batch of pages (pipeline.render_in_batches)."""
         problems: list[Diagnostic] = []
-        seen: dict[str, str] = {}
+        seen = self._seen
         todo: list[int] = []
         for index, job in enumerate(jobs):
             path = job.output_path

@@ -31,12 +31,16 @@ from generator.progress import Progress
 from generator.reading import READER_KINDS, read_sources
 from generator.routes import RenderJob, plan_pages
 from generator.state import BuildState, inputs_stamp, now_ns
-from generator.sitemap import site_files
+from generator.sitemap import page_lastmod, site_files
 from generator.sources import list_media
 from generator.templates import compile_all, make_environment, warm_compiled
 from generator.themes import BUNDLED_THEMES, Theme, load_theme
 from generator.validate import check_documents
 from generator.views import Views
+
+# Pages whose view data is made, fingerprinted and rendered together: each batch forks the render
+# workers anew (~0.1 s for a 3 GiB build), and holds ~60 MB of view data at 100,000 articles.
+RENDER_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -203,18 +207,15 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
             session.carry_over(edit.kept)
         else:
             jobs = plan_pages(views, [f.plan for f in features if hasattr(f, "plan")])
-        fingerprinter = Fingerprinter(shared)
-        fingerprints = [fingerprinter.page(job.url, job.template, job.context) for job in jobs]
-        gc.freeze()
-        diags.extend(session.render_pages(env, jobs, fingerprints, site_dir,
-                                          PictureRewriter(ctx.images, views.links.href).rewrite,
-                                          worker_count(options.jobs), progress.stage("Dựng trang", len(jobs))))
+        lastmods = render_in_batches(session, env, jobs, Fingerprinter(shared), site_dir,
+                                     PictureRewriter(ctx.images, views.links.href).rewrite,
+                                     worker_count(options.jobs), progress.stage("Dựng trang", len(jobs)), diags)
         files: list[OutputFile] = []
         for feature in features:
             if hasattr(feature, "files"):
                 files.extend(feature.files(views))
         if edit is None:
-            files.extend(site_files(jobs, views))      # sitemap.xml and robots.txt
+            files.extend(site_files([job.url for job in jobs], lastmods, views))      # sitemap.xml and robots.txt
             file_paths = [f.path for f in files]
             link_problems = check_site_links(docs, [job.url for job in jobs], file_paths, ctx)
         else:                                          # the sitemap shows surfaces only: kept
@@ -252,6 +253,21 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     return BuildReport(diags.sorted(), pages=session.pages, files=len(file_paths),
                        seconds=time.perf_counter() - started, output=output, images=image_report,
                        unchanged=session.unchanged, changed=tuple(session.changed), deferred=deferred)
+
+
+def render_in_batches(session: OutputSession, env, jobs: list[RenderJob], fingerprinter: Fingerprinter,
+                      site_dir: Path, postprocess, workers: int, advance, diags: Diagnostics) -> list[str | None]:
+    """Make the view data, fingerprint and render the pages RENDER_BATCH at a time, so only one
+    batch's view data is held (what the sitemap needs of it, each page's lastmod, is kept).
+    Returns the lastmods, in plan order."""
+    lastmods: list[str | None] = []
+    for start in range(0, len(jobs), RENDER_BATCH):
+        batch = [job.made() for job in jobs[start:start + RENDER_BATCH]]
+        fingerprints = [fingerprinter.page(job.url, job.template, job.context) for job in batch]
+        gc.freeze()       # the batch's view data: spared by the cycle collector, not copied by forked workers
+        diags.extend(session.render_pages(env, batch, fingerprints, site_dir, postprocess, workers, advance))
+        lastmods.extend(page_lastmod(job.context) for job in batch)
+    return lastmods
 
 
 def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnostics,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Iterable
 
 from generator import urls
@@ -14,11 +15,18 @@ class RenderJob:
 
     url: str          # site path, e.g. "/thoi-su/x/"
     template: str
-    context: dict
+    # The view data, or a function that makes it: the pipeline makes it only when the page's
+    # batch is fingerprinted and rendered, so the view data of 100,000 article pages is never
+    # held at once (the planners of the many pages, articles and lists, give functions).
+    context: dict | Callable[[], dict]
 
     @property
     def output_path(self) -> str:
         return urls.output_path(self.url)
+
+    def made(self) -> "RenderJob":
+        """This job with its view data made."""
+        return RenderJob(self.url, self.template, self.context()) if callable(self.context) else self
 
 
 # Feature modules (campaigns, honours, feeds…) add their own planners here, in order.
@@ -37,14 +45,14 @@ def home_jobs(views: Views) -> Iterable[RenderJob]:
 
 def article_jobs(views: Views) -> Iterable[RenderJob]:
     for article in views.model.articles:
-        yield RenderJob(urls.article(article.category, article.slug), "article.html", views.article(article))
+        yield RenderJob(urls.article(article.category, article.slug), "article.html", partial(views.article, article))
 
 
 def _paged(views: Views, kind: str, path_of, title: str, articles, description: str = "", crumbs=None):
     pages = max(1, -(-len(articles) // views.config.per_page))
     for number in range(1, pages + 1):
         yield RenderJob(path_of(number), "list.html",
-                        views.listing(kind, path_of, title, articles, number, description, crumbs))
+                        partial(views.listing, kind, path_of, title, articles, number, description, crumbs))
 
 
 def category_jobs(views: Views) -> Iterable[RenderJob]:

@@ -26,14 +26,14 @@ class SitemapEntry:
     lastmod: str | None      # W3C datetime, e.g. 2026-06-18T16:00:00+07:00
 
 
-def sitemap_entries(jobs: Iterable, links) -> list[SitemapEntry]:
-    """One entry per planned HTML page (jobs are routes.RenderJob), in plan order."""
+def sitemap_entries(page_urls: Iterable[str], lastmods: Iterable[str | None], links) -> list[SitemapEntry]:
+    """One entry per planned HTML page, in plan order: its URL and its page_lastmod."""
     skipped = {urls.search()}
     entries = []
-    for job in jobs:
-        if not job.url.endswith("/") or job.url in skipped:
+    for url, lastmod in zip(page_urls, lastmods, strict=True):
+        if not url.endswith("/") or url in skipped:
             continue
-        entries.append(SitemapEntry(links.absolute(job.url), page_lastmod(job.context)))
+        entries.append(SitemapEntry(links.absolute(url), lastmod))
     return entries
 
 
@@ -122,6 +122,6 @@ def robots_txt(links) -> OutputFile:
     return OutputFile("robots.txt", ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-def site_files(jobs, views) -> list[OutputFile]:
+def site_files(page_urls: list[str], lastmods: list[str | None], views) -> list[OutputFile]:
     """The pipeline's one call: sitemap file(s) and robots.txt for the planned pages."""
-    return [*sitemap_files(sitemap_entries(jobs, views.links), views.links), robots_txt(views.links)]
+    return [*sitemap_files(sitemap_entries(page_urls, lastmods, views.links), views.links), robots_txt(views.links)]
