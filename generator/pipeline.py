@@ -38,9 +38,10 @@ from generator.themes import BUNDLED_THEMES, Theme, load_theme
 from generator.validate import check_documents
 from generator.views import Views
 
-# Pages whose view data is made, fingerprinted and rendered together: each batch forks the render
-# workers anew (~0.1 s for a 3 GiB build), and holds ~60 MB of view data at 100,000 articles.
-RENDER_BATCH = 5000
+# Pages whose view data is made, fingerprinted and rendered together. Each batch holds its view
+# data (~13 KB a page) and forks the render workers anew, which then render the shared fragments
+# (cards, sidebar) again: at 100,000 articles batches of 5,000 cost ~75 s more than one batch.
+RENDER_BATCH = 10000
 
 
 @dataclass(frozen=True)
