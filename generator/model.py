@@ -37,7 +37,7 @@ class SiteModel:
     series: dict[str, Taxon]
     by_campaign: dict[str, tuple[Article, ...]]
     related: dict[str, tuple[Article, ...]]       # article key -> its resolved `related:` list
-    interesting: Mapping[str, tuple[Article, ...]]   # article key -> articles sharing tags
+    interesting: Interesting                      # article key -> articles sharing tags (a Mapping)
     position: dict[str, int]                      # article key -> index in `articles`
     pages: tuple[Page, ...]
     campaigns: tuple[Campaign, ...]
@@ -117,7 +117,7 @@ def with_new_bodies(model: SiteModel, fresh: dict[str, Article], pages, campaign
         tags=swap_taxa(model.tags), authors=swap_taxa(model.authors), series=swap_taxa(model.series),
         by_campaign={k: swap(v) for k, v in model.by_campaign.items()},
         related={k: swap(v) for k, v in model.related.items()},
-        interesting=Interesting(articles),        # same surfaces, so the same choices
+        interesting=model.interesting.with_articles(articles),     # same surfaces, same choices
         pages=tuple(sorted(pages, key=lambda p: p.slug)),
         campaigns=tuple(sorted(campaigns, key=lambda c: c.slug)),
         extras={},
@@ -183,6 +183,14 @@ class Interesting(Mapping):
         self._limit = limit
         self._found: dict[str, tuple[Article, ...]] = {}
         self._index: tuple[dict, dict, list] | None = None
+
+    def with_articles(self, articles: tuple[Article, ...]) -> "Interesting":
+        """The same choices over `articles`, new versions of these with the same surfaces (a
+        body edit in serve): the tag index, which holds positions only, is kept (slugifying
+        every tag of 10,000 articles again took longer than the rest of serve's reload)."""
+        fresh = Interesting(articles, self._limit)
+        fresh._index = self._index
+        return fresh
 
     def __getitem__(self, key: str) -> tuple[Article, ...]:
         found = self._found.get(key)

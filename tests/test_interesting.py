@@ -86,3 +86,18 @@ def test_with_new_bodies_gives_the_new_article_to_the_pages_that_show_it():
     swapped = with_new_bodies(model, {chosen.key: edited}, (), ())
     assert swapped.interesting[target.key][0] is edited
     assert dict(swapped.interesting) == dict(Interesting(swapped.articles))
+
+
+def test_a_body_edit_keeps_the_tag_index(monkeypatch):
+    """serve swaps edited articles in: the index of positions by tag is kept, not made again."""
+    from generator import model as model_module
+    arts = articles(50, 5)
+    old = Interesting(arts)
+    target = next(a for a in arts if a.key in old)
+    expected_choice = old[target.key]
+    calls = []
+    monkeypatch.setattr(model_module, "slugify", lambda text: calls.append(text) or slugify(text))
+    swapped = old.with_articles(tuple(replace(a, body_html="<p>Mới.</p>") for a in arts))
+    assert [a.key for a in swapped[target.key]] == [a.key for a in expected_choice]
+    assert calls == []
+    assert all(a.body_html == "<p>Mới.</p>" for a in swapped[target.key])
