@@ -216,9 +216,10 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
             if hasattr(feature, "files"):
                 files.extend(feature.files(views))
         if edit is None:
-            files.extend(site_files([job.url for job in jobs], lastmods, views))      # sitemap.xml and robots.txt
+            page_urls = [job.url for job in jobs]
+            files.extend(site_files(page_urls, lastmods, views))      # sitemap.xml and robots.txt
             file_paths = [f.path for f in files]
-            link_problems = check_site_links(docs, [job.url for job in jobs], file_paths, ctx)
+            link_problems = check_site_links(docs, page_urls, file_paths, ctx)
         else:                                          # the sitemap shows surfaces only: kept
             session.drop_carried([f.path for f in files])
             page_urls = urls.PageURLs({urls.output_path(job.url) for job in jobs}
