@@ -88,18 +88,18 @@ class SearchPlan:
     cache: BundleCache
     # Parts the cache lacked whose records are made only when a step needs them: `serve` runs the
     # steps after publishing the pages, so an edit's reload does not wait for its year's records.
-    later: dict[str, list[Member]] = field(default_factory=dict)
+    later: set[str] = field(default_factory=set)
     make: Callable[[list[Member]], list[SearchRecord]] | None = None
     members: dict[str, list[Member]] = field(default_factory=dict)     # every part's
 
     def records(self, part: str) -> list[SearchRecord]:
         if part in self.later:
-            self.parts[part] = self.make(self.later.pop(part))
+            self.remake(part)
         return self.parts[part]
 
     def remake(self, part: str) -> list[SearchRecord]:
-        """The records of a part whose cached bundle turned out damaged."""
-        self.later.pop(part, None)
+        """Make a part's records now (one planned for later, or whose cached bundle turned out damaged)."""
+        self.later.discard(part)
         self.parts[part] = self.make(self.members[part])
         return self.parts[part]
 
@@ -169,7 +169,7 @@ class SearchFeature:
         # A part already in the cache needs only its key: an empty list stands for its records.
         make = partial(part_records, names=names, labels=labels, language=language)
         plan = SearchPlan(labels, {p: [] for p in members}, digests, cache,
-                          {p: found for p, found in members.items() if not cache.has(digests[p])}, make, members)
+                          {p for p in members if not cache.has(digests[p])}, make, members)
         if ctx.early_finish:
             cache.start(plan.missing())
         return plan
