@@ -22,12 +22,14 @@ from generator.features import register
 from generator.fingerprint import digest_text
 from generator.incremental import FinishStep
 from generator.parallel import worker_count
-from generator.search_index import (BUNDLE_DIR, BundleCache, SearchIndexError, Item, pagefind_version, part_digest,
-                                    part_key, split_group, write_parts_file)
+from generator.search_fresh import FRESH, choose_fresh, describe, save_base
+from generator.search_index import (BUNDLE_DIR, BundleCache, SearchIndexError, Item, member_row, pagefind_version,
+                                    part_digest, part_head, part_key, split_group, write_parts_file)
 from generator.search_records import GENERAL, Member, SearchRecord, category_names, member_record, model_members
 from generator.search_rolls import is_roll_page, page_records
 
 if TYPE_CHECKING:
+    from generator.search_fresh import Base
     from generator.views import Views
 
 ROLLS_GROUP = "vinh-danh"     # the index part(s) of honour-roll entries, rolls and units
@@ -91,6 +93,11 @@ class SearchPlan:
     later: set[str] = field(default_factory=set)
     make: Callable[[list[Member]], list[SearchRecord]] | None = None
     members: dict[str, list[Member]] = field(default_factory=dict)     # every part's
+    # Parts published as their base, with a fresh part beside them (search_fresh): part -> the
+    # base's fragment ids whose records are stale (id -> URL).
+    kept: frozenset[str] = frozenset()
+    hidden: dict[str, dict[str, str]] = field(default_factory=dict)
+    describe: Callable[..., "Base"] | None = None     # search_fresh.describe, bound to the plan's keys
 
     def records(self, part: str) -> list[SearchRecord]:
         if part in self.later:
@@ -99,6 +106,10 @@ class SearchPlan:
 
     def remake(self, part: str) -> list[SearchRecord]:
         """Make a part's records now (one planned for later, or whose cached bundle turned out damaged)."""
+        if part in self.kept:
+            # its members' records are not the base's: indexing them under the base's key would
+            # publish them twice (here and in the fresh part). The next build indexes it whole.
+            raise SearchIndexError(f"the cached index part {part} was damaged; build again")
         self.later.discard(part)
         self.parts[part] = self.make(self.members[part])
         return self.parts[part]
@@ -161,15 +172,27 @@ class SearchFeature:
         # `check` writes nothing: no index to plan
         members = ordered_parts(model_members(model)) if ctx.options.write else {}
         sources = getattr(docs, "digests", None) or {}
-        digests = {part: part_key(part, found, sources, language, names, labels, config.base_path, config.tz.key)
-                   for part, found in members.items()}
+        context = {"language": language, "names": names, "labels": labels, "base_path": config.base_path,
+                   "timezone": config.tz.key}
+        digests = {part: part_key(part, found, sources, **context) for part, found in members.items()}
         cache = BundleCache(ctx.site_dir / ".cache" / "search", language, worker_count(ctx.options.jobs))
+        head, row = partial(part_head, **context), partial(member_row, sources=sources)
+        kept, hidden = frozenset(), {}
         if ctx.options.write:
+            chosen = choose_fresh(members, digests, cache.folder, head, row)
+            if chosen is not None:
+                fresh, hidden = chosen
+                kept = frozenset(fresh.bases)
+                digests.update(fresh.bases)
+                if fresh.members:
+                    members[FRESH] = fresh.members
+                    digests[FRESH] = part_key(FRESH, fresh.members, sources, **context)
             cache.touch(digests.values())
         # A part already in the cache needs only its key: an empty list stands for its records.
         make = partial(part_records, names=names, labels=labels, language=language)
         plan = SearchPlan(labels, {p: [] for p in members}, digests, cache,
-                          {p for p in members if not cache.has(digests[p])}, make, members)
+                          {p for p in members if not cache.has(digests[p])}, make, members, kept, hidden,
+                          partial(describe, head=head, row=row))
         if ctx.early_finish:
             cache.start(plan.missing())
         return plan
@@ -188,6 +211,8 @@ class SearchFeature:
                 cache.install_part(digests[part], plan.records(part), folder, part, partial(plan.remake, part))
             except (SearchIndexError, OSError) as exc:
                 return [unavailable(exc)]
+            if part not in plan.kept and part != FRESH:
+                remember_base(cache.folder, part, plan.describe(part, plan.members[part], digests[part]))
             return []
 
         def run_rolls(folder: Path) -> list[Diagnostic]:
@@ -200,17 +225,26 @@ class SearchFeature:
                     cache.install_part(rolled[part], records, folder, part, lambda records=records: records)
             except (SearchIndexError, OSError) as exc:
                 problems.append(unavailable(exc))
-            write_parts_file(folder, [*parts, *rolls])
+            write_parts_file(folder, [*parts, *rolls], plan.hidden)
             return problems
 
         steps = [FinishStep(f"search:{part}", digest_text("search part", digest), partial(run_part, part=part),
                             reads=(), writes=f"{BUNDLE_DIR}/{part}/")
                  for part, digest in digests.items()]
         rolls_key = digest_text("search rolls", language, repr(sorted(labels.items())), pagefind_version(),
-                                produced_digest(self.finish_reads), *parts)
+                                produced_digest(self.finish_reads), repr(sorted(plan.hidden.items())), *parts)
         steps.append(FinishStep("search:rolls", rolls_key, run_rolls, reads=self.finish_reads,
                                 writes=f"{BUNDLE_DIR}/"))
         return steps
+
+
+def remember_base(cache: Path, part: str, base: "Base") -> None:
+    """Keep a part indexed whole as the base of the next builds' fresh parts. A base that cannot
+    be written costs only speed: the next edit of the part indexes it whole."""
+    try:
+        save_base(cache, part, base)
+    except OSError:
+        pass
 
 
 register(SearchFeature())

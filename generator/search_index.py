@@ -94,24 +94,36 @@ def part_digest(records: list[SearchRecord], language: str) -> str:
 
 def part_key(name: str, members: list[Member], sources: dict[str, str], language: str, names: dict[str, str],
              labels: dict[str, str], base_path: str, timezone: str) -> str:
-    """The bundle key of a part of the model's members, known before their records are made.
+    """The bundle key of a part of the model's members, known before their records are made: its
+    head (part_head) and its members' rows (member_row)."""
+    head = part_head(name, members, language, names, labels, base_path, timezone)
+    text = "".join(sorted(member_row(m, sources) for m in members))
+    return hashlib.sha256((head + text).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def part_head(name: str, members: list[Member], language: str, names: dict[str, str], labels: dict[str, str],
+              base_path: str, timezone: str) -> str:
+    """Everything a part's records and bundle are made from besides its members' documents.
 
     A record (search_records.member_record) is a pure function of its document, the category
     `names` (articles), the result `labels` (pages, campaigns) and the `language`; a document is
-    a pure function of its source file's bytes (`sources`: path -> sha256), its path, the
-    `base_path` and `timezone` (what readers depend on: see reading.py) and the readers' code.
-    So the key holds all of these, the code that turns them into records and bundles (the
-    closures of this module and of the readers, with the libraries' and Python's versions),
-    Pagefind's version and settings, and the part's name, group and members' URLs."""
+    a pure function of its source file's bytes (see member_row), its path, the `base_path` and
+    `timezone` (what readers depend on: see reading.py) and the readers' code. So the head holds
+    these, the code that turns them into records and bundles (the closures of this module and of
+    the readers, with the libraries' and Python's versions), Pagefind's version and settings, and
+    the part's name and group."""
     kinds = {m.kind for m in members}
-    head = ("search part from sources", 1, name, sorted({m.group for m in members}), language, base_path, timezone,
-            pagefind_version(), EXCLUDE, module_closure_version(__name__), module_closure_version("generator.reading"),
-            # only what the part's kinds of record read, so a label edit leaves the years alone
-            sorted(names.items()) if "article" in kinds else None,
-            sorted(labels.items()) if kinds - {"article"} else None)
-    rows = sorted((m.url, m.doc.path, m.kind, source_of(m, sources)) for m in members)
-    text = "".join(f"\0{url}\0{kind}\0{path}\0{source}" for url, path, kind, source in rows)
-    return hashlib.sha256((repr(head) + text).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return repr(("search part from sources", 1, name, sorted({m.group for m in members}), language, base_path,
+                 timezone, pagefind_version(), EXCLUDE, module_closure_version(__name__),
+                 module_closure_version("generator.reading"),
+                 # only what the part's kinds of record read, so a label edit leaves the years alone
+                 sorted(names.items()) if "article" in kinds else None,
+                 sorted(labels.items()) if kinds - {"article"} else None))
+
+
+def member_row(member: Member, sources: dict[str, str]) -> str:
+    """What one member adds to its part's key: its URL, kind, source path and source digest."""
+    return f"\0{member.url}\0{member.kind}\0{member.doc.path}\0{source_of(member, sources)}"
 
 
 def source_of(member: Member, sources: dict[str, str]) -> str:
@@ -354,9 +366,12 @@ def install(bundle: Path, folder: Path, part: str) -> None:
             copy.write_bytes(data)
 
 
-def write_parts_file(folder: Path, parts: list[str]) -> None:
-    """/pagefind/parts.json: what the search page loads, newest part first (the primary)."""
+def write_parts_file(folder: Path, parts: list[str], hidden: dict[str, dict[str, str]] | None = None) -> None:
+    """/pagefind/parts.json: what the search page loads, newest part first (the primary), and
+    per part the records it must not show (fragment id -> URL: see search_fresh)."""
     target = folder / BUNDLE_DIR / PARTS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"parts": [f"{part}/" for part in parts]}, ensure_ascii=False) + "\n",
-                      encoding="utf-8")
+    listing: dict[str, object] = {"parts": [f"{part}/" for part in parts]}
+    if hidden:
+        listing["hidden"] = {f"{part}/": ids for part, ids in sorted(hidden.items())}
+    target.write_text(json.dumps(listing, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")

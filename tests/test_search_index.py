@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import SITES, build
-from generator import search, search_index, search_records
+from generator import search, search_fresh, search_index, search_records
 from generator.search import built_records, ordered_parts, result_labels
 from generator.search_index import BundleCache, SearchIndexError, part_digest, part_key, split_group
 from generator.search_records import (GENERAL, SENTINEL, Member, SearchRecord, category_names, member_record,
@@ -127,8 +127,15 @@ def watch_search(monkeypatch) -> dict:
     return seen
 
 
+@pytest.fixture
+def whole_parts(monkeypatch):
+    """Every changed part indexed whole, as when an edit passes the fresh part's limit
+    (search_fresh; its own tests are in test_search_fresh.py)."""
+    monkeypatch.setattr(search_fresh, "FRESH_LIMIT", -1)
+
+
 def test_parts_are_keyed_by_their_sources_and_records_made_only_for_missing_parts(copy_site, tmp_path,
-                                                                                monkeypatch):
+                                                                                monkeypatch, whole_parts):
     site = copy_site("discovery")
     older = site / "content" / "articles" / "2025" / "hop-ban-chap-hanh.md"
     older.parent.mkdir()
@@ -205,7 +212,7 @@ def test_parts_are_ordered_newest_year_first():
     assert list(ordered_parts(records)) == ["2026", "2025", "2024", GENERAL]
 
 
-def test_an_edit_indexes_only_the_part_it_changed(copy_site, tmp_path, monkeypatch):
+def test_an_edit_indexes_only_the_part_it_changed(copy_site, tmp_path, monkeypatch, whole_parts):
     site = copy_site("discovery")
     out = tmp_path / "out"
     assert build(site, out).ok

@@ -48,6 +48,8 @@ async function start(root) {
   // The index comes in parts (a year of articles each, see generator/search_index.py), listed
   // newest first in parts.json: the first is loaded with its script, the others are merged into
   // it and share its WebAssembly. A part that fails to load is left out, not the whole search.
+  // parts.json may also list, per part, records that a newer part supersedes (an edited or
+  // deleted page: generator/search_fresh.py): fragment id -> URL, dropped from the results.
   function load() {
     if (!pagefind) {                 // one loading for every query, retried if it failed
       pagefind = open().catch((error) => {
@@ -64,12 +66,33 @@ async function start(root) {
     if (!listing.ok) {
       throw new Error("parts.json: " + listing.status);
     }
-    const parts = (await listing.json()).parts;
+    const index = await listing.json();
+    const parts = index.parts;
+    const hidden = new Map();          // fragment id -> the URLs whose record it may be
+    for (const ids of Object.values(index.hidden || {})) {
+      for (const [id, url] of Object.entries(ids)) {
+        if (!hidden.has(id)) hidden.set(id, new Set());
+        hidden.get(id).add(url);
+      }
+    }
     const api = await import(root.dataset.bundle + parts[0] + "pagefind.js");
     await api.options(settings);
     await Promise.all(parts.slice(1).map((part) =>
       api.mergeIndex(root.dataset.bundle + part, settings).catch((error) => console.warn(part, error))));
-    return api;
+    return { api, hidden };
+  }
+
+  // The results without superseded records. Fragment ids are short hashes, unique within a part
+  // only, so a result is dropped only if its record's URL is the hidden one too.
+  async function current(all, hidden) {
+    const suspects = all.filter((result) => hidden.has(result.id));
+    if (!suspects.length) return all;
+    const stale = new Set();
+    await Promise.all(suspects.map(async (result) => {
+      const data = await result.data();
+      if (hidden.get(result.id).has(data.raw_url)) stale.add(result);
+    }));
+    return all.filter((result) => !stale.has(result));
   }
 
   async function run(raw) {
@@ -85,10 +108,12 @@ async function start(root) {
     status.textContent = strings.loading;
     root.dataset.state = "searching";
     try {
-      const api = await load();
+      const { api, hidden } = await load();
       const search = await api.search(query);
       if (mine !== generation || !search) return;     // a newer query has started
-      results = search.results;
+      const found = await current(search.results, hidden);
+      if (mine !== generation) return;
+      results = found;
       terms = query.split(" ").map(bare).filter(Boolean);
       shown = 0;
       await showMore(mine);
