@@ -147,10 +147,13 @@ def _unpickle(payload: bytes):
             gc.enable()
 
 
-def write_blob(path: Path, env: str, value) -> None:
-    """Store `value` atomically: a reader sees the old blob or the new one, never half of one."""
+def write_blob(path: Path, env: str, value, detach_texts: bool = False) -> None:
+    """Store `value` atomically: a reader sees the old blob or the new one, never half of one.
+    `detach_texts` for values whose Vietnamese texts stay in memory (documents: _DetachedPickler);
+    the others are pickled by the C pickler alone (a manifest's ~25,000 entries: 3x faster)."""
     buffer = io.BytesIO()
-    _DetachedPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    pickler = _DetachedPickler if detach_texts else pickle.Pickler
+    pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     payload = buffer.getbuffer()         # not a copy: a 100,000-page manifest pickles to ~45 MB
     header = {"format": FORMAT, "env": env, "length": len(payload),
               "sha256": hashlib.sha256(payload).hexdigest()}
@@ -257,7 +260,7 @@ class DocumentCache:
                     del entries[key]
                 self._dirty.add(number)
             if number in self._dirty:
-                write_blob(self._path(number), self.env, entries)
+                write_blob(self._path(number), self.env, entries, detach_texts=True)
         self._dirty.clear()
 
     def _entries(self, number: int) -> dict:

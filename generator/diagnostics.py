@@ -6,10 +6,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from generator.pickling import quick_state
+
 ERROR = "error"
 WARNING = "warning"
 
 
+@quick_state
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem, tied to a file (relative to the site folder) and a 1-based line when known."""

@@ -6,10 +6,12 @@ import hashlib
 from dataclasses import dataclass, field, fields
 
 from generator.markdown_render import Heading
+from generator.pickling import quick_state
 
 FORMATS = ("article", "video", "interview", "photo")
 
 
+@quick_state
 @dataclass(frozen=True, slots=True)
 class Article:
     path: str                      # relative to the site folder, e.g. content/articles/2026/x.md
@@ -64,6 +66,7 @@ def surface_digest(article: Article) -> str:
     return hashlib.sha256(repr(values).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@quick_state
 @dataclass(frozen=True, slots=True)
 class Page:
     path: str
@@ -84,6 +87,7 @@ class Target:
     unit: str = ""
 
 
+@quick_state
 @dataclass(frozen=True, slots=True)
 class Campaign:
     path: str

@@ -8,6 +8,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from generator.pickling import quick_state
 from generator.sanitize import sanitize_html
 from generator.vietnamese import slugify
 
@@ -15,6 +16,7 @@ from generator.vietnamese import slugify
 TOC_MIN_HEADINGS = 4
 
 
+@quick_state
 @dataclass(frozen=True, slots=True)
 class Heading:
     id: str

@@ -19,6 +19,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.pickling import quick_state
+
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
@@ -26,6 +28,7 @@ class OutputFile:
     data: bytes
 
 
+@quick_state
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One published file as the last successful build left it."""

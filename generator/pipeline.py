@@ -20,7 +20,7 @@ from generator.image_variants import ImageReport, produce_variants, survey_image
 from generator.images import ImageCatalog, PictureRewriter
 from generator.edits import carried_link_warnings, find_body_edit, model_key, plan_key, remember_plan
 from generator.linkcheck import check_site_links
-from generator.cache import code_version
+from generator.cache import cache_folder, code_version
 from generator.fingerprint import Fingerprinter, digest_text, globals_digest
 from generator.fragments import memoize_pure_templates
 from generator.incremental import FinishStep, OutputSession, entries_digest, finish_key
@@ -33,7 +33,7 @@ from generator.routes import RenderJob, plan_pages
 from generator.state import BuildState, inputs_stamp, now_ns
 from generator.sitemap import page_lastmod, site_files
 from generator.sources import list_media
-from generator.templates import compile_all, make_environment, warm_compiled
+from generator.templates import compile_all, load_compiled, make_environment, save_compiled, warm_compiled
 from generator.themes import BUNDLED_THEMES, Theme, load_theme
 from generator.validate import check_documents
 from generator.views import Views
@@ -175,6 +175,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
 
     env = None
     if ctx.theme is not None:
+        load_compiled(cache_folder(site_dir))
         env = make_environment(ctx.theme, {})
         diags.extend(compile_all(env, ctx.theme, site_dir))
     if diags.has_errors or env is None:
@@ -244,6 +245,11 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     if state.defer_finish and not state.templates_warm:     # serve: for the first edit (templates.py)
         warm_compiled(env)
         state.templates_warm = True
+    if options.write and not diags.has_errors:
+        try:
+            save_compiled(cache_folder(site_dir))
+        except OSError:
+            pass                 # a cache that cannot be written costs the next build ~0.1 s, nothing else
     deferred = None
     if not diags.has_errors:
         manifest = session.manifest(None if session.deferred else stamp)

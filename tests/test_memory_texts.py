@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import sys
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from generator.cache import read_blob, write_blob
+from generator.cache import DocumentCache
 from generator.diagnostics import Diagnostic
 from generator.documents import Article
 from generator.fingerprint import Fingerprinter, Shared
@@ -43,11 +44,14 @@ def test_writing_the_cache_keeps_document_texts_as_they_were_and_reads_back_equa
     warning = Diagnostic(doc.path, 3, "warning", "Ảnh thiếu mô tả")
     strings = [doc.body_html, doc.title, doc.toc[0].title, doc.tags[0], doc.sapo, warning.message]
     sizes = [sys.getsizeof(s) for s in strings]
-    write_blob(tmp_path / "blob", "env", {("article", doc.path, "sha"): (doc, [warning])})
+    source = SimpleNamespace(kind="article", path=doc.path, digest="sha")
+    written = DocumentCache(tmp_path, "env")
+    written.put(source, (doc, [warning]))
+    written.save()                      # what every build does with the documents it parsed
     assert [sys.getsizeof(s) for s in strings] == sizes
-    back = read_blob(tmp_path / "blob", "env")
-    assert back == {("article", doc.path, "sha"): (doc, [warning])}
-    assert back[("article", doc.path, "sha")][0].key_lines == {"title": 2}      # compare=False fields too
+    back = DocumentCache(tmp_path, "env").get(source)
+    assert back == (doc, [warning])
+    assert back[0].key_lines == {"title": 2}      # compare=False fields too
 
 
 def test_fingerprints_keep_view_texts_as_they_were():
