@@ -179,7 +179,7 @@ class SearchFeature:
         head, row = partial(part_head, **context), partial(member_row, sources=sources)
         kept, hidden = frozenset(), {}
         if ctx.options.write:
-            chosen = choose_fresh(members, digests, cache.folder, head, row)
+            chosen = choose_fresh(members, digests, cache.folder, cache.has, head, row)
             if chosen is not None:
                 fresh, hidden = chosen
                 kept = frozenset(fresh.bases)

@@ -82,15 +82,15 @@ def plan_fresh(missing: dict[str, list[Member]], heads: dict[str, str], rows: di
 
 
 def choose_fresh(members: dict[str, list[Member]], digests: dict[str, str], cache: Path,
-                 head: Callable[[str, list[Member]], str], row: Callable[[Member], str]
+                 has: Callable[[str], bool], head: Callable[[str, list[Member]], str], row: Callable[[Member], str]
                  ) -> tuple[Fresh, dict[str, dict[str, str]]] | None:
     """The fresh part of a build whose parts are `members`, keyed `digests` (part -> bundle key),
-    with the bundle cache in `cache`; with, per base kept, the fragment ids to hide (id -> URL).
+    with the bundle cache in `cache` (`has`: whether it holds a bundle); with, per base kept, the fragment ids to hide (id -> URL).
     None when the parts the cache lacks must be indexed whole (see plan_fresh), or a base's
     records cannot all be found (then it cannot be trusted to hide them)."""
-    missing = {p: found for p, found in members.items() if not _has(cache, digests[p])}
+    missing = {p: found for p, found in members.items() if not has(digests[p])}
     bases = {p: load_base(cache, p) for p in missing}
-    bases = {p: base for p, base in bases.items() if base is not None and _has(cache, base.digest)}
+    bases = {p: base for p, base in bases.items() if base is not None and has(base.digest)}
     if not bases:
         return None
     heads = {p: row_digest(head(p, missing[p])) for p in bases}
@@ -114,10 +114,6 @@ def describe(part: str, members: list[Member], digest: str, head: Callable[[str,
              row: Callable[[Member], str]) -> Base:
     """A part indexed whole, as the base of later fresh parts."""
     return Base(digest, row_digest(head(part, members)), {m.url: row_digest(row(m)) for m in members})
-
-
-def _has(cache: Path, digest: str) -> bool:
-    return (cache / digest / "pagefind-entry.json").is_file()
 
 
 def base_path(cache: Path, part: str) -> Path:
