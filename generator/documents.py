@@ -7,11 +7,13 @@ from dataclasses import dataclass, field, fields
 
 from generator.markdown_render import Heading
 from generator.pickling import quick_state
+from generator.stored_text import lazy_text
 
 FORMATS = ("article", "video", "interview", "photo")
 
 
 @quick_state
+@lazy_text("body_html")          # from the document cache, read when asked for (stored_text.py)
 @dataclass(frozen=True, slots=True)
 class Article:
     path: str                      # relative to the site folder, e.g. content/articles/2026/x.md
@@ -20,7 +22,7 @@ class Article:
     date: dt.datetime              # aware, in the site's time zone
     category: str
     sapo: str
-    body_html: str
+    body_html: str = field(compare=False)     # compared (and hashed) through body_digest: not read
     toc: tuple[Heading, ...] = ()
     source: str = ""
     authors: tuple[str, ...] = ()
@@ -44,6 +46,10 @@ class Article:
                                     # (search_records), made here so the document cache keeps it
     key_lines: dict = field(default_factory=dict, compare=False, repr=False)  # front-matter key -> line
     surface: str = field(default="", compare=False, repr=False)   # see surface_digest, set by the reader
+    body_digest: str = field(default="", init=False, repr=False)  # sha256 of body_html, set here
+
+    def __post_init__(self):
+        object.__setattr__(self, "body_digest", text_digest(self.body_html))
 
     @property
     def key(self) -> str:
@@ -54,7 +60,12 @@ class Article:
 # What of an article only its own page, its feed entries and its search record show (and the
 # link checks and diagnostics read): everything else is its *surface*, what lists, cards, menus,
 # the sitemap and other articles' pages may show of it. See generator/edits.py.
-BODY_FIELDS = frozenset({"body_html", "toc", "links", "images", "words", "body_d_words", "key_lines", "surface"})
+BODY_FIELDS = frozenset({"body_html", "toc", "links", "images", "words", "body_d_words", "key_lines", "surface",
+                         "body_digest"})
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def surface_digest(article: Article) -> str:

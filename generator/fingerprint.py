@@ -45,6 +45,36 @@ def _shared(digest: str):      # what a Shared dict stands for inside a fingerpr
     return digest
 
 
+class BodyHTML:
+    """An article's body in view data: the article's `body_html`, read when a template shows it.
+
+    Templates get it through `__html__` (`{{ a.body_html|safe }}`, or autoescaped output) or
+    `str()` (filters). In a fingerprint it stands as the body's sha256 (`Article.body_digest`):
+    the view data of a batch of pages then holds no bodies (cached ones stay in their pack until
+    a render worker reads them, see stored_text.py) and is not serialised with them."""
+
+    __slots__ = ("article",)
+
+    def __init__(self, article):
+        self.article = article
+
+    def __html__(self) -> str:
+        return self.article.body_html
+
+    def __str__(self) -> str:
+        return self.article.body_html
+
+    def __eq__(self, other) -> bool:
+        return type(other) is BodyHTML and other.article.body_digest == self.article.body_digest
+
+    def __hash__(self) -> int:
+        return hash(self.article.body_digest)
+
+
+def _body(digest: str):        # what a BodyHTML stands for inside a fingerprint
+    return digest
+
+
 class _Pickler(pickle.Pickler):
     def __init__(self, buffer, memo: dict):
         # Protocol 0 writes texts escaped, not as UTF-8: CPython's binary protocols ask each str
@@ -63,6 +93,8 @@ class _Pickler(pickle.Pickler):
                     raise pickle.PicklingError("shared view dict has no fingerprint")
                 found = self.shared_digests[id(obj)] = (obj, digest)
             return (_shared, (found[1],))
+        if type(obj) is BodyHTML:
+            return (_body, (obj.article.body_digest,))
         return NotImplemented
 
 

@@ -14,11 +14,13 @@ import operator
 
 
 def quick_state(cls: type) -> type:
-    """Class decorator, outside @dataclass(frozen=True, slots=True). Reads the lists that
-    dataclasses' own __getstate__ wrote too (same values, same order)."""
+    """Class decorator, outside @dataclass(frozen=True, slots=True) and lazy_text. Reads the
+    lists that dataclasses' own __getstate__ wrote too (same values, same order)."""
     names = tuple(f.name for f in dataclasses.fields(cls))
-    setters = tuple(cls.__dict__[name].__set__ for name in names)
+    raw_names = tuple(f"_raw_{name}" if f"_raw_{name}" in cls.__dict__ else name for name in names)
+    setters = tuple(cls.__dict__[name].__set__ for name in raw_names)
     getter = operator.attrgetter(*names)
+    raw_getter = operator.attrgetter(*raw_names)
     single = len(names) == 1
 
     def __getstate__(self):
@@ -28,6 +30,10 @@ def quick_state(cls: type) -> type:
         for setter, value in zip(setters, state, strict=True):
             setter(self, value)
 
+    def _raw_state(self):
+        return (raw_getter(self),) if single else raw_getter(self)
+
     cls.__getstate__ = __getstate__
     cls.__setstate__ = __setstate__
+    cls._raw_state = _raw_state
     return cls

@@ -20,7 +20,7 @@ from generator.image_variants import ImageReport, produce_variants, survey_image
 from generator.images import ImageCatalog, PictureRewriter
 from generator.edits import carried_link_warnings, find_body_edit, model_key, plan_key, remember_plan
 from generator.linkcheck import check_site_links
-from generator.cache import cache_folder, code_version
+from generator.cache import cache_folder, code_version, release_free_memory
 from generator.fingerprint import Fingerprinter, digest_text, globals_digest
 from generator.fragments import memoize_pure_templates
 from generator.incremental import FinishStep, OutputSession, entries_digest, finish_key
@@ -30,7 +30,8 @@ from generator.parallel import worker_count
 from generator.progress import Progress
 from generator.reading import READER_KINDS, read_sources
 from generator.routes import RenderJob, plan_pages
-from generator.state import BuildState, inputs_stamp, now_ns
+from generator.state import BuildState, forget_documents, inputs_stamp, now_ns
+from generator.stored_text import DamagedCache
 from generator.sitemap import page_lastmod, site_files
 from generator.sources import list_media
 from generator.templates import compile_all, load_compiled, make_environment, save_compiled, warm_compiled
@@ -42,6 +43,9 @@ from generator.views import Views
 # data (~13 KB a page) and forks the render workers anew, which then render the shared fragments
 # (cards, sidebar) again: at 100,000 articles batches of 5,000 cost ~75 s more than one batch.
 RENDER_BATCH = 10000
+# Documents parsed in a build above which the memory of the parsed ones (swapped for their stored
+# copies by the document cache) is handed back to the system (cache.release_free_memory).
+RELEASE_AFTER_PARSING = 1000
 
 
 @dataclass(frozen=True)
@@ -106,14 +110,21 @@ class BuildReport:
 def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: BuildState | None = None,
                progress: Progress | None = None) -> BuildReport:
     """Build a site; `state` (kept by `serve`) holds caches warm between builds."""
-    try:
-        if state is None:
-            return _build_site(site_dir, options, None, progress)
-        with state.lock:          # a deferred finish step (state.finish_later) never publishes mid-build
-            state.generation += 1
-            return _build_site(site_dir, options, state, progress)
-    finally:
-        gc.unfreeze()             # what the build froze (see _build_site) can be collected again
+    for attempt in (1, 2):
+        try:
+            if state is None:
+                return _build_site(site_dir, options, None, progress)
+            with state.lock:          # a deferred finish step (state.finish_later) never publishes mid-build
+                state.generation += 1
+                return _build_site(site_dir, options, state, progress)
+        except DamagedCache:
+            if attempt == 2:
+                raise
+            # A cached body did not match its digest (edited by hand, a disk fault): nothing was
+            # published; build again with the documents parsed anew.
+            forget_documents(site_dir, state)
+        finally:
+            gc.unfreeze()             # what the build froze (see _build_site) can be collected again
 
 
 def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
@@ -299,7 +310,8 @@ def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnosti
     targets = {"article": docs.articles, "page": docs.pages, "campaign": docs.campaigns}
     for source in sources:
         if source.kind in READER_KINDS:           # read above (each read is tagged in reading.py)
-            doc, problems = parsed[source.path]
+            # as the cache now holds it: its body in a pack, not in memory (stored_text.py)
+            doc, problems = cache.stored(source) or parsed[source.path]
             target = targets[source.kind]
         elif source.kind in owned:
             with working_on(source.path):
@@ -310,6 +322,9 @@ def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnosti
         diags.extend(problems)
         if doc is not None:
             target.append(doc)
+    if cache.misses > RELEASE_AFTER_PARSING:
+        parsed = doc = problems = None   # the parsed documents: their stored copies live on
+        release_free_memory()
     return docs
 
 

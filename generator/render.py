@@ -14,6 +14,7 @@ import jinja2
 
 from generator import parallel
 from generator.diagnostics import Diagnostic
+from generator.stored_text import DamagedCache
 from generator.templates import render_error
 
 
@@ -29,6 +30,8 @@ def render_range(start: int, stop: int) -> list:
             html = env.get_template(job.template).render(job.context)
             if postprocess is not None and job.output_path.endswith(".html"):
                 html = postprocess(html)
+        except DamagedCache:
+            raise                     # not the template's fault: the build starts again (pipeline.py)
         except jinja2.TemplateNotFound as exc:
             results.append(Diagnostic(job.template, None, "error", f"template '{exc.name}' not found in the theme"))
             continue

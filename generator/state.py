@@ -350,6 +350,16 @@ class _Interrupted(Exception):
     """A build is asked for while BuildState.verify scans: the scan gives way."""
 
 
+def forget_documents(site_dir: Path, state: BuildState | None) -> None:
+    """Drop the document cache, on disk and in `state`: the next build parses every source."""
+    if state is not None:
+        state.documents = None
+        state.model_memo = None
+    folder = cache_folder(site_dir.resolve())
+    for path in [*folder.glob("documents-*.pickle"), *folder.glob("bodies-*.bin")]:
+        path.unlink(missing_ok=True)
+
+
 def _stamps_env() -> str:
     """Stamps and sha256 digests do not depend on the generator's code: an upgrade keeps them."""
     return environment_key("source stamps", code=f"stamps {STAMPS_FORMAT}")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Optional, TypedDict
 
+from generator.fingerprint import BodyHTML
+
 
 class ImageView(TypedDict):
     """A picture: variants for `srcset`, and the size of `src` so the page reserves its space."""
@@ -120,7 +122,7 @@ class ThemeView(TypedDict):
 class ArticleView(Card):
     """`article` on article.html: the card plus the full piece."""
 
-    body_html: str           # sanitised; body images become <picture> after rendering
+    body_html: BodyHTML      # sanitised HTML (shown by |safe or str()); images become <picture> after rendering
     toc: list[dict]          # {id, title, level}; empty for short pieces
     byline: str
     authors: list[dict]      # {name, url}

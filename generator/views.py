@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from generator import urls
 from generator.config import SiteConfig
 from generator.documents import Article
-from generator.fingerprint import Shared
+from generator.fingerprint import BodyHTML, Shared
 from generator.feeds import page_feeds
 from generator.metadata import breadcrumb_list, news_article
 from generator.images import ImageCatalog
@@ -217,7 +217,7 @@ class Views:
         quoted = quote(canonical, safe="")
         view = {
             **self.card(article),
-            "body_html": article.body_html,
+            "body_html": BodyHTML(article),
             "toc": [{"id": h.id, "title": h.title, "level": h.level} for h in article.toc],
             "byline": article.byline,
             "authors": [{"name": n, "url": href(urls.author(n))} for n in article.authors],
