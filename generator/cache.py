@@ -294,6 +294,10 @@ class DocumentCache:
         lazy = [(key, doc) for key, (doc, _) in entries.items() if hasattr(type(doc), "_lazy_texts")]
         texts = [getattr(doc, name) for _, doc in lazy for name in type(doc)._lazy_texts]
         stem = f"bodies-{number:02d}"
+        if not any(texts):           # no shard's bodies worth a pack (none, or all empty)
+            write_blob(self._path(number), self.env, {"pack": None, "entries": entries}, detach_texts=True)
+            remove_other_packs(self.folder, stem, None)
+            return
         path, places = write_pack(self.folder, stem, texts)
         pack = open_pack(path)
         if pack is None:             # removed at once by a build beside this one: the next build parses
