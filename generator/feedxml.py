@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -26,7 +25,7 @@ from lxml import html as lxml_html
 
 from generator import urls
 from generator.documents import Article
-from generator.feeds import FeedSpec
+from generator.feeds import FeedSpec, cover_enclosure
 from generator.model import SiteModel
 
 GENERATOR = "congdoan-ssg"
@@ -161,13 +160,4 @@ class FeedWriter:
         return found
 
     def enclosure(self, image: str) -> tuple[str, str, str] | None:
-        """(absolute URL, byte length, MIME type) of a cover image. A remote image's length is
-        unknown: 0, as the RSS Advisory Board's best practices ask."""
-        if not image:
-            return None
-        mime = mimetypes.guess_type(urlsplit(image).path)[0]
-        if not mime:
-            return None
-        path = self.media.get(image)
-        length = path.stat().st_size if path is not None and path.is_file() else 0
-        return self.links.absolute(image), str(length), mime
+        return cover_enclosure(image, self.media, self.links)

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from generator import urls
-from generator.cache import module_closure_version
+from generator.cache import library_version, module_closure_version
 from generator.scratch import Scratch
 from generator.search_records import Member, SearchRecord
 
@@ -140,11 +140,8 @@ _VERSION: list[str] = []
 
 def pagefind_version() -> str:
     if not _VERSION:
-        from importlib.metadata import PackageNotFoundError, version
-        try:
-            _VERSION.append(version("pagefind"))
-        except PackageNotFoundError:
-            _VERSION.append("missing")
+        found = library_version("pagefind")
+        _VERSION.append("missing" if found == "-" else found)
     return _VERSION[0]
 
 

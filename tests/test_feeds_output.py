@@ -173,3 +173,58 @@ def test_feeds_follow_edits_and_cover_sizes_between_builds_of_one_process(copy_s
         assert entry.title.startswith("Tin nóng – ")
         assert int(entry.enclosures[0].length) == cover.stat().st_size
     assert (out / "van-hoa/rss.xml").read_bytes() == before["van-hoa/rss.xml"]
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """Paths of the feeds rendered (not taken from the kept bytes), in order."""
+    from generator import feedxml
+
+    calls: list[str] = []
+    real = feedxml.FeedWriter.render
+
+    def counting(self, spec, fmt):
+        calls.append(spec.path(fmt))
+        return real(self, spec, fmt)
+
+    monkeypatch.setattr(feedxml.FeedWriter, "render", counting)
+    return calls
+
+
+def fresh_process_build(site: Path, out: Path):
+    """A build as the command line runs it: nothing kept in memory from the last one."""
+    from generator.feeds import FeedsFeature
+    from generator.features import load_features
+
+    for feature in load_features():
+        if isinstance(feature, FeedsFeature):
+            feature._made = {}
+    return build(site, out)
+
+
+def test_one_shot_builds_render_only_the_feeds_an_edit_changes(copy_site, tmp_path, rendered):
+    """The feeds' bytes are kept in the build cache: a later process renders again only the
+    feeds that list an edited article, and a damaged kept file only costs rendering them all."""
+    from generator.cache import cache_folder
+    from generator.feeds import FEEDS_FILE
+
+    site = copy_site("discovery")
+    out = tmp_path / "out"
+    assert fresh_process_build(site, out).ok
+    every = sorted(rendered)
+    assert set(every) >= {"/" + rel for rel in FEEDS}
+    rendered.clear()
+    assert fresh_process_build(site, out).ok and rendered == []       # nothing changed: none
+    article = site / "content/articles/2026/giu-ma-tin.md"
+    with article.open("a", encoding="utf-8") as stream:
+        stream.write("\nĐội văn nghệ còn biểu diễn thêm một tiết mục mới.\n")
+    assert fresh_process_build(site, out).ok
+    # its category's feeds; the site's feeds hold only the newest articles, not this one
+    assert sorted(rendered) == ["/van-hoa/atom.xml", "/van-hoa/rss.xml"]
+    assert not any("giu-ma-tin" in e.link for e in parse(out, "rss.xml").entries)
+    entry = next(e for e in parse(out, "van-hoa/atom.xml").entries if "giu-ma-tin" in e.link)
+    assert "một tiết mục mới" in entry.content[0].value
+    (cache_folder(site) / FEEDS_FILE).write_bytes(b"not a cache")
+    rendered.clear()
+    assert fresh_process_build(site, out).ok
+    assert sorted(rendered) == every
