@@ -147,13 +147,14 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     ctx.early_finish = options.write and not state.defer_finish
     state.started_ns = started_ns
     progress = progress or Progress(enabled=False)
-    stamp = None
+    stamp, walked = None, None
     # Nothing changed since the last build into this folder: stop here. (Unless serve's watcher
     # has just reported a change: then the stamp, a stat of every input, would only differ.)
     if options.write and not state.touched:
+        walked = {}
         stamp = inputs_stamp([site_dir / "site.yaml", site_dir / "content", site_dir / "themes", BUNDLED_THEMES],
                              (code_version(), str(output), options.drafts, options.base_url, options.theme,
-                              ctx.today.isoformat()), started_ns)
+                              ctx.today.isoformat()), started_ns, walked)
         manifest = state.manifest(output)
         if stamp and manifest and manifest.inputs_key == stamp and output.is_dir() and not manifest.damaged(output):
             pages = sum(1 for e in manifest.entries.values() if e.origin == "page")
@@ -162,6 +163,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
             return BuildReport(list(state.last_diagnostics.get(str(output), [])), pages=pages, files=files,
                                seconds=time.perf_counter() - started, output=output, unchanged=pages,
                                images=ImageReport(sources=images, reused=images))
+    state.walked = walked             # this build's own stats only, dropped once discover used them
     try:
         ctx.theme = load_theme(options.theme or config.theme, site_dir, config.language,
                                None if options.theme else config.lines.line("theme"))
@@ -299,6 +301,7 @@ def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnosti
     docs = Documents()
     state = state or BuildState(site_dir, persist=False)
     sources = state.discover(site_dir)
+    state.walked = None
     state.prune_sources({source.path for source in sources})
     cache = state.document_cache(ctx.config.base_path, ctx.config.tz.key)
     advance = progress.stage("Đọc bài", len(sources)) if progress else None

@@ -59,6 +59,9 @@ class BuildState:
     outside: list | None = None          # serve: the last answer of sources.outside_links
     clean_outputs: dict = field(default_factory=dict)   # output folder -> Manifest
     touched: set[str] = field(default_factory=set)   # serve: paths the watcher saw change (note_changes)
+    # This build's stat of every input file, by path, made by inputs_stamp moments before
+    # discover: load_source takes a source's stat from here instead of asking again.
+    walked: dict | None = None
     _touched_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def finish_later(self, output: Path, steps, inputs_key: str | None, wait: bool = False) -> list:
@@ -116,9 +119,11 @@ class BuildState:
         """
         from generator.sources import SourceFile
 
-        status = os.stat(file)
-        stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-        settled = status.st_mtime_ns < self.started_ns - RACY_SECONDS * 1_000_000_000
+        stamp = self.walked.get(file) if self.walked else None
+        if stamp is None:
+            status = os.stat(file)
+            stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+        settled = stamp[1] < self.started_ns - RACY_SECONDS * 1_000_000_000
         known = self.sources.get(rel)
         if settled and known is not None and known[0] == stamp and known[1].kind == kind:
             self.next_stamps[rel] = (kind, stamp, known[1].digest)
@@ -134,7 +139,7 @@ class BuildState:
         with open(file, "rb") as stream:
             data = stream.read()
         digest = hashlib.sha256(data).hexdigest()
-        if settled and len(data) == status.st_size:
+        if settled and len(data) == stamp[0]:
             self.next_stamps[rel] = (kind, stamp, digest)
             if self.keep_sources:      # without the bytes: they are read again only on a cache miss
                 self.sources[rel] = (stamp, SourceFile(kind, rel, None, digest, file))
@@ -373,9 +378,10 @@ def _prune_manifests(folder: Path) -> None:
 
 
 # ---- the inputs stamp ------------------------------------------------------------------------
-def inputs_stamp(roots: list[Path], extra: tuple, started_ns: int) -> str | None:
+def inputs_stamp(roots: list[Path], extra: tuple, started_ns: int, stats: dict | None = None) -> str | None:
     """Digest of the size, mtime and inode of every file under `roots`, plus `extra` (options,
-    code version, today). None when a file changed too recently to be trusted (see RACY_SECONDS)."""
+    code version, today). None when a file changed too recently to be trusted (see RACY_SECONDS).
+    `stats` receives each file's (size, mtime, inode) by its path (see BuildState.walked)."""
     h = hashlib.sha256(repr(extra).encode())
     limit = started_ns - RACY_SECONDS * 1_000_000_000
     for root in roots:
@@ -386,16 +392,17 @@ def inputs_stamp(roots: list[Path], extra: tuple, started_ns: int) -> str | None
                 return None
             h.update(f"{status.st_size} {status.st_mtime_ns} {status.st_ino}\n".encode())
             continue
-        for path, status in sorted(_walk(root)):
+        for path, status in sorted(_walk(root, stats)):
             if status[1] > limit:
                 return None
             h.update(f"{path}\0{status[0]} {status[1]} {status[2]}\n".encode())
     return h.hexdigest()
 
 
-def _walk(root: Path):
+def _walk(root: Path, stats: dict | None = None):
     """(relative path, (size, mtime, inode)) of every file under root, skipping hidden folders
-    like .cache; symbolic links are followed, as the readers follow them."""
+    like .cache; symbolic links are followed, as the readers follow them. Each also goes into
+    `stats` by its full path."""
     if not root.is_dir():
         return
     stack = [str(root)]
@@ -415,7 +422,10 @@ def _walk(root: Path):
                 status = item.stat()
             except OSError:
                 continue
-            yield item.path[cut:], (status.st_size, status.st_mtime_ns, status.st_ino)
+            stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+            if stats is not None:
+                stats[item.path] = stamp
+            yield item.path[cut:], stamp
 
 
 def now_ns() -> int:

@@ -201,3 +201,25 @@ def test_a_recorded_stamp_is_trusted_only_while_the_file_is_old_enough(tmp_path,
         reads.clear()
         source = state.load_source("article", str(file), rel)
         assert (source.digest == "0" * 64, reads) == ((True, []) if trusted else (False, ["a.md"]))
+
+
+def test_a_build_stats_each_source_once(site, tmp_path, monkeypatch):
+    """The inputs stamp has just stat-ed every file under content/: discover takes the sources'
+    stats from it rather than asking again (unless a build skipped the stamp, as serve's do)."""
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    with open(site / ARTICLE, "a", encoding="utf-8") as stream:
+        stream.write("\nMARKER-BBBB\n")
+    asked: list[str] = []
+    real = os.stat
+
+    def counting(path, *args, **kwargs):
+        if f"{os.sep}content{os.sep}" in os.fspath(path) and os.fspath(path).endswith(SOURCE_SUFFIXES):
+            asked.append(os.path.basename(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(state_module.os, "stat", counting)
+    report = build(site, out)
+    assert report.ok and report.unchanged < report.pages       # the edit was built
+    assert asked == []
+    assert any("MARKER-BBBB" in page.read_text(encoding="utf-8") for page in out.rglob("*.html"))
