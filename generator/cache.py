@@ -4,6 +4,7 @@ Three kinds of record live there, each a pickled blob behind a header (see `read
 
 - parsed documents (front matter + rendered Markdown), keyed by source kind, path and sha256, in
   shards so an edit rewrites one small file and a 100,000-article cache is never held twice;
+  each shard's article bodies lie in a pack file beside it, read only when shown (stored_text.py);
 - the manifest of the last successful build (see publish.Manifest);
 - the stamp index: each source's stat and sha256, so unchanged sources are not read (see
   state.BuildState.load_source).

@@ -30,7 +30,8 @@ from generator.parallel import worker_count
 from generator.progress import Progress
 from generator.reading import READER_KINDS, read_sources
 from generator.routes import RenderJob, plan_pages
-from generator.state import BuildState, forget_documents, inputs_stamp, now_ns
+from generator.stamps import inputs_stamp
+from generator.state import BuildState, forget_documents, now_ns
 from generator.stored_text import DamagedCache
 from generator.sitemap import page_lastmod, site_files
 from generator.sources import list_media
@@ -154,7 +155,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         walked = {}
         stamp = inputs_stamp([site_dir / "site.yaml", site_dir / "content", site_dir / "themes", BUNDLED_THEMES],
                              (code_version(), str(output), options.drafts, options.base_url, options.theme,
-                              ctx.today.isoformat()), started_ns, walked)
+                              ctx.today.isoformat()), state.settled_before_ns(), walked)
         manifest = state.manifest(output)
         if stamp and manifest and manifest.inputs_key == stamp and output.is_dir() and not manifest.damaged(output):
             pages = sum(1 for e in manifest.entries.values() if e.origin == "page")

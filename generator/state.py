@@ -123,7 +123,7 @@ class BuildState:
         if stamp is None:
             status = os.stat(file)
             stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-        settled = stamp[1] < self.started_ns - RACY_SECONDS * 1_000_000_000
+        settled = stamp[1] < self.settled_before_ns()
         known = self.sources.get(rel)
         if settled and known is not None and known[0] == stamp and known[1].kind == kind:
             self.next_stamps[rel] = (kind, stamp, known[1].digest)
@@ -147,6 +147,10 @@ class BuildState:
             self.next_stamps.pop(rel, None)
             self.sources.pop(rel, None)
         return SourceFile(kind, rel, data, digest, file)
+
+    def settled_before_ns(self) -> int:
+        """A file modified before this time (ns) is old enough for its stat to be trusted."""
+        return self.started_ns - RACY_SECONDS * 1_000_000_000
 
     def note_changes(self, paths: set[str]) -> None:
         """serve's watcher: these site-relative paths changed (a build follows)."""
@@ -375,57 +379,6 @@ def _prune_manifests(folder: Path) -> None:
     found = sorted(folder.glob("manifest-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in found[KEEP_MANIFESTS:]:
         stale.unlink(missing_ok=True)
-
-
-# ---- the inputs stamp ------------------------------------------------------------------------
-def inputs_stamp(roots: list[Path], extra: tuple, started_ns: int, stats: dict | None = None) -> str | None:
-    """Digest of the size, mtime and inode of every file under `roots`, plus `extra` (options,
-    code version, today). None when a file changed too recently to be trusted (see RACY_SECONDS).
-    `stats` receives each file's (size, mtime, inode) by its path (see BuildState.walked)."""
-    h = hashlib.sha256(repr(extra).encode())
-    limit = started_ns - RACY_SECONDS * 1_000_000_000
-    for root in roots:
-        h.update(f"\0root {root}\0".encode())
-        if root.is_file():
-            status = root.stat()
-            if status.st_mtime_ns > limit:
-                return None
-            h.update(f"{status.st_size} {status.st_mtime_ns} {status.st_ino}\n".encode())
-            continue
-        for path, status in sorted(_walk(root, stats)):
-            if status[1] > limit:
-                return None
-            h.update(f"{path}\0{status[0]} {status[1]} {status[2]}\n".encode())
-    return h.hexdigest()
-
-
-def _walk(root: Path, stats: dict | None = None):
-    """(relative path, (size, mtime, inode)) of every file under root, skipping hidden folders
-    like .cache; symbolic links are followed, as the readers follow them. Each also goes into
-    `stats` by its full path."""
-    if not root.is_dir():
-        return
-    stack = [str(root)]
-    cut = len(str(root)) + 1
-    while stack:
-        current = stack.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:
-            continue
-        for item in entries:
-            try:
-                if item.is_dir():
-                    if not item.name.startswith("."):
-                        stack.append(item.path)
-                    continue
-                status = item.stat()
-            except OSError:
-                continue
-            stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-            if stats is not None:
-                stats[item.path] = stamp
-            yield item.path[cut:], stamp
 
 
 def now_ns() -> int:
