@@ -105,7 +105,10 @@ def remove_other_packs(folder: Path, stem: str, keep: str | None) -> None:
     """Remove the packs of `stem` but `keep` (open ones stay readable until closed)."""
     for path in folder.glob(f"{stem}-*.bin"):
         if path.name != keep:
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:          # still open where that is refused (Windows): the next save retries
+                pass
 
 
 def lazy_text(name: str):
