@@ -165,8 +165,9 @@ class BundleCache:
     def has(self, digest: str) -> bool:
         return (self.path(digest) / "pagefind-entry.json").is_file()
 
-    def start(self, wanted: dict[str, list[SearchRecord]]) -> None:
-        """Begin indexing every wanted bundle (digest -> records) that the cache lacks."""
+    def start(self, wanted: dict[str, list[SearchRecord] | Callable[[], list[SearchRecord]]]) -> None:
+        """Begin indexing every wanted bundle (digest -> records, or what makes them, called on
+        the writer's thread just before they are written) that the cache lacks."""
         with self._lock:
             for digest, records in wanted.items():
                 if digest in self._futures or self.has(digest):
@@ -174,7 +175,7 @@ class BundleCache:
                 if self._pool is None:
                     self._pool = concurrent.futures.ThreadPoolExecutor(self.workers, thread_name_prefix="pagefind")
                     self._writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pagefind-records")
-                written = self._writer.submit(self._write_records, digest, records)
+                written = self._writer.submit(self._make_and_write, digest, records)
                 self._futures[digest] = self._pool.submit(self._index, digest, written)
 
     def bundle(self, digest: str, records: list[SearchRecord]) -> Path:
@@ -230,10 +231,12 @@ class BundleCache:
             self._futures.pop(digest, None)
         shutil.rmtree(self.path(digest), ignore_errors=True)
 
+    def _make_and_write(self, digest: str, records) -> tuple[Path, int]:
+        return self._write_records(digest, records() if callable(records) else records)
+
     def _write_records(self, digest: str, records: list[SearchRecord]) -> tuple[Path, int]:
-        """Write a part's records as files for Pagefind, then empty the list: all parts are
-        written within a second or two of the start, so the build does not carry ~5 KB per record
-        (nor do the page-rendering workers it forks) while Pagefind works through them.
+        """Write a part's records as files for Pagefind, then empty the list, so the build does not carry ~5 KB per record (nor do the
+        page-rendering workers it forks) while Pagefind works through them.
         Returns the work folder and its scratch reservation. A memory file system that fills
         up meanwhile (another program's files) costs a second try on disk, not the part."""
         # UTF-8 Vietnamese is ~1.3 bytes a character; Pagefind's bundle adds about as much again

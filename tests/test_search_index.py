@@ -324,3 +324,27 @@ def test_prune_keeps_the_used_and_the_recent_bundles_and_pagefinds_work_folders(
     (folder / "old-5").mkdir()
     cache.prune({"used"})                           # once per build: the second call does nothing
     assert (folder / "old-5").is_dir()
+
+
+def test_each_parts_records_are_made_just_before_they_are_written(copy_site, tmp_path, monkeypatch):
+    """The plan hands the record writer what makes each part's records, not the records: one
+    part's records exist at a time (at 100,000 articles all of them were ~1 GB)."""
+    from generator.search import SearchPlan
+
+    events: list[tuple[str, str]] = []
+    remake, write = SearchPlan.remake, BundleCache._write_records
+
+    def making(self, part):
+        events.append(("make", part))
+        return remake(self, part)
+
+    def writing(self, digest, records):
+        events.append(("write", records[0].group if records else "?"))
+        return write(self, digest, records)
+
+    monkeypatch.setattr(SearchPlan, "remake", making)
+    monkeypatch.setattr(BundleCache, "_write_records", writing)
+    assert build(copy_site("discovery"), tmp_path / "out").ok
+    parts = [part for kind, part in events if kind == "make"]
+    assert len(parts) >= 2
+    assert events[:2 * len(parts)] == [event for part in parts for event in (("make", part), ("write", part))]
