@@ -141,9 +141,6 @@ class _LazyText:
     def __set__(self, obj, value) -> None:
         self.slot.__set__(obj, value)
 
-    def __delete__(self, obj) -> None:
-        self.slot.__delete__(obj)
-
 
 def stored_copy(obj, places: dict[str, StoredText]):
     """A copy of `obj` (a lazy_text class under quick_state) whose lazy fields hold `places`."""
