@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from generator.diagnostics import ERROR, Diagnostic, Diagnostics, did_you_mean
+from generator.url_policy import check_url
 from generator.yamlread import LineMap
 
 CONFIG_FILE = "site.yaml"
@@ -124,7 +125,13 @@ def _links(key: str, raw_key, value, diags: Diagnostics, lines: LineMap, path: s
         for extra in sorted(set(map(str, item)) - {"title", "url"}):
             diags.warning(path, lines.line("branding", raw_key, index, extra),
                           f"unknown link field '{extra}' is ignored", did_you_mean(extra, ("title", "url")))
-        links.append(Link(str(item["title"]).strip(), str(item["url"]).strip()))
+        checked = check_url(str(item["url"]))
+        if not checked.ok:
+            diags.error(path, lines.line("branding", raw_key, index, "url"),
+                        f"branding.{key} url cannot be published: {checked.problem}: '{item['url']}'",
+                        "write a path on this site such as /lien-he/, or an https:// address")
+            continue
+        links.append(Link(str(item["title"]).strip(), checked.url))
     return tuple(links)
 
 

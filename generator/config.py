@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.branding import Branding, parse_branding
 from generator.diagnostics import ContentError, Diagnostics, did_you_mean
+from generator.url_policy import check_url
 from generator.yamlread import LineMap, load_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -223,7 +224,12 @@ def _menu(value, err) -> tuple[MenuItem, ...]:
         if not isinstance(item, dict) or not item.get("title") or not item.get("url"):
             err("each menu item needs a title and a url", "menu", index)
             continue
-        items.append(MenuItem(str(item["title"]), str(item["url"])))
+        checked = check_url(str(item["url"]))
+        if not checked.ok:
+            err(f"menu url cannot be published: {checked.problem}: '{item['url']}'", "menu", index, "url",
+                hint="write a path on this site such as /thoi-su/, or an https:// address")
+            continue
+        items.append(MenuItem(str(item["title"]), checked.url))
     return tuple(items)
 
 

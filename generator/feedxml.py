@@ -53,6 +53,13 @@ def absolute_html(fragment: str, base_url: str) -> str:
     return text[len("<div>"):-len("</div>")]
 
 
+def as_feed_text(text: str, fmt: str) -> str:
+    """Plain text for an element that feed readers take as HTML: RSS's <description> (channel and
+    item) is read as HTML by every reader, so a sapo holding "<img onerror=…>" would run, and one
+    holding "&" or "<" would show wrongly. Atom's <summary> and <subtitle> are text by default."""
+    return html.escape(text, quote=False) if fmt == "rss" else text
+
+
 class _Entry(FeedEntry):
     """feedgen 1.0.0 drops the rel, type and length of an Atom entry's links (a loop variable is
     shadowed: lkiesow/python-feedgen#135), which turns the cover enclosure into a second
@@ -99,7 +106,7 @@ class FeedWriter:
         fg.load_extension("dc", atom=False)
         fg.id(absolute(spec.page))
         fg.title(spec.title)
-        fg.subtitle(spec.description)
+        fg.subtitle(as_feed_text(spec.description, fmt))
         fg.link(href=absolute(spec.path(fmt)), rel="self")
         fg.link(href=absolute(spec.page), rel="alternate", type="text/html")   # last: RSS's <link>
         fg.language(config.language)
@@ -109,7 +116,7 @@ class FeedWriter:
         fg.generator(GENERATOR)
         fg.updated(self._updated(spec))       # never "now": two builds give identical bytes
         for article in spec.articles:
-            self._entry(fg.add_entry(_Entry(), order="append"), article)
+            self._entry(fg.add_entry(_Entry(), order="append"), article, fmt)
         return fg
 
     def _updated(self, spec: FeedSpec) -> dt.datetime:
@@ -119,7 +126,7 @@ class FeedWriter:
         today = self.model.today
         return dt.datetime(today.year, today.month, today.day, tzinfo=self.model.config.tz)
 
-    def _entry(self, fe, article: Article) -> None:
+    def _entry(self, fe, article: Article, fmt: str) -> None:
         config, absolute = self.model.config, self.links.absolute
         page = absolute(urls.article(article.category, article.slug))
         fe.id(entry_id(article, self.host, config.base_path))
@@ -136,7 +143,7 @@ class FeedWriter:
         terms = [category.name if category else article.category, *article.tags]
         fe.category([{"term": term} for term in dict.fromkeys(terms)])
         if article.sapo:
-            fe.summary(article.sapo)
+            fe.summary(as_feed_text(article.sapo, fmt))
         if config.feeds.full_content:
             fe.content(self._full_body(article, page), type="html")
         enclosure = self.enclosure(article.image)

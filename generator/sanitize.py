@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import nh3
+
+from generator.url_policy import embed_src
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
@@ -28,15 +29,30 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Video players that may be embedded; everything else in an <iframe src> is dropped.
 EMBED_HOSTS = {"www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com"}
+# What a video player may ask of the browser (the Permissions Policy features YouTube's and Vimeo's
+# embed codes request); camera, microphone, geolocation, payment and the rest are never granted.
+PLAYER_FEATURES = {"accelerometer", "autoplay", "clipboard-write", "encrypted-media", "fullscreen",
+                   "gyroscope", "picture-in-picture", "web-share"}
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "iframe" and attribute == "src":
-        parts = urlsplit(value)
-        return value if parts.scheme == "https" and parts.hostname in EMBED_HOSTS else None
+        return embed_src(value, EMBED_HOSTS)
+    if tag == "iframe" and attribute == "allow":
+        return player_permissions(value)
     if attribute in ("href", "src", "poster") and value.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
         return None
     return value
+
+
+def player_permissions(allow: str) -> str | None:
+    """An iframe's `allow=` list cut to PLAYER_FEATURES, each for the frame's own origin only."""
+    kept = []
+    for directive in allow.split(";"):
+        feature = directive.strip().split(" ")[0].lower()
+        if feature in PLAYER_FEATURES and feature not in kept:
+            kept.append(feature)
+    return "; ".join(kept) or None
 
 
 # An embed whose src was dropped is an empty frame: remove it whole.

@@ -6,9 +6,9 @@ once per article and shared by every page that lists it.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote
 
-from generator import urls
+from generator import url_policy, urls
 from generator.config import SiteConfig
 from generator.documents import Article
 from generator.fingerprint import BodyHTML, Shared
@@ -281,21 +281,24 @@ class Views:
 
 
 def video_embed(url: str, href) -> dict | None:
-    """A YouTube link becomes a privacy-friendly embed; a file under /media/ a <video>."""
+    """A YouTube link becomes a privacy-friendly embed; a file under /media/ a <video>.
+
+    `url` has passed the URL policy (readers); it is read here as a browser reads it."""
     if not url:
         return None
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
-    video_id = None
-    if host in ("youtube.com", "youtube-nocookie.com"):
-        if parts.path.startswith(("/embed/", "/shorts/", "/live/")):
-            video_id = parts.path.split("/")[2]
-        else:
-            video_id = (parse_qs(parts.query).get("v") or [None])[0]
-    elif host == "youtu.be":
-        video_id = parts.path.strip("/")
-    if video_id and _YOUTUBE_ID.match(video_id):
-        return {"kind": "youtube", "src": f"https://www.youtube-nocookie.com/embed/{video_id}", "url": url}
     if url.startswith("/media/"):
         return {"kind": "file", "src": href(url), "url": href(url)}
+    parts = url_policy.parse(url)
+    host = (parts.hostname if parts else "").removeprefix("www.").removeprefix("m.")
+    path = parts.pathname if parts else ""
+    video_id = None
+    if host in ("youtube.com", "youtube-nocookie.com"):
+        if path.startswith(("/embed/", "/shorts/", "/live/")):
+            video_id = path.split("/")[2]
+        else:
+            video_id = (parse_qs(parts.search.removeprefix("?")).get("v") or [None])[0]
+    elif host == "youtu.be":
+        video_id = path.strip("/")
+    if video_id and _YOUTUBE_ID.match(video_id):
+        return {"kind": "youtube", "src": f"https://www.youtube-nocookie.com/embed/{video_id}", "url": url}
     return {"kind": "link", "src": url, "url": url}

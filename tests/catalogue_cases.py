@@ -182,6 +182,16 @@ CASES = [
          "site.yaml", 21, "category key 'Thời Sự' must be lower-case"),
     Case("site-yaml-alias-bomb", edit("site.yaml", "per_page: 5\n", "per_page: 5\nnew:\n  " + ALIAS_BOMB.replace("\n", "\n  ") + "\n"),
          "site.yaml", 12, "YAML aliases (*name) are not allowed"),
+    Case("site-yaml-menu-javascript", edit("site.yaml", "url: /gioi-thieu/}", "url: \"javascript:alert(1)\"}"),
+         "site.yaml", 19, "menu url cannot be published: addresses starting with 'javascript:' are not allowed"),
+    Case("site-yaml-menu-protocol-relative", edit("site.yaml", "url: /thoi-su/}", "url: //evil.example/}"),
+         "site.yaml", 18, "menu url cannot be published: a link to this site must start with one '/'"),
+    Case("site-yaml-footer-link-data", edit("site.yaml", "per_page: 5\n", "per_page: 5\nbranding:\n  footer_links:\n"
+                                            "    - {title: Liên hệ, url: \"data:text/html,<script>alert(1)</script>\"}\n"),
+         "site.yaml", 12, "branding.footer_links url cannot be published: addresses starting with 'data:'"),
+    Case("site-yaml-member-link-userinfo", edit("site.yaml", "per_page: 5\n", "per_page: 5\nbranding:\n  member_links:\n"
+                                                "    - {title: LĐLĐ, url: \"https://congdoan.vn@evil.example/\"}\n"),
+         "site.yaml", 12, "user name before '@'"),
     Case("site-yaml-windows-1258", lambda site: (site / "site.yaml").write_bytes(cp1258((site / "site.yaml").read_text("utf-8"))),
          "site.yaml", 1, "file is not UTF-8 text (it looks like Windows-1258"),
     # -- themes and templates ------------------------------------------------------------------

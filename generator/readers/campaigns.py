@@ -4,7 +4,7 @@ from __future__ import annotations
 from generator.diagnostics import ContentError, Diagnostic, Diagnostics
 from generator.documents import Campaign, Target
 from generator.markdown_render import MarkdownRenderer
-from generator.readers.articles import SLUG, _media_path
+from generator.readers.articles import SLUG
 from generator.readers.fields import Fields
 from generator.readers.frontmatter import decode, key_lines, split
 from generator.sources import SourceFile
@@ -35,7 +35,7 @@ def read_campaign(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Campa
         return None, diags.items
     return Campaign(source.path, slug, title, start, end, rendered.html,
                     summary=f.text("summary") or rendered.lead, issuer=f.text("issuer"),
-                    document=f.text("document"), image=_media_path(f, "image"), targets=targets,
+                    document=f.text("document"), image=f.media("image", "/media/phong-trao/bia.jpg"), targets=targets,
                     links=rendered.links, images=rendered.images, key_lines=key_lines(doc, rendered)), diags.items
 
 

@@ -6,6 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostics, did_you_mean
+from generator.url_policy import LINK, Allow, check_url, has_scheme
 from generator.yamlread import LineMap
 
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
@@ -50,6 +51,30 @@ class Fields:
             self.error(key, f"'{key}' must be text, not true/false")
             return default
         return str(value).strip()
+
+    def link(self, key: str, allow: Allow = LINK) -> str:
+        """An address to publish as a link; refused (with the reason) unless the URL policy allows it."""
+        value = self.text(key)
+        if not value:
+            return ""
+        checked = check_url(value, allow)
+        if not checked.ok:
+            self.error(key, f"'{key}' cannot be published: {checked.problem}: '{value}'",
+                       "write an https:// address, or a path on this site such as /media/…")
+        return checked.url
+
+    def media(self, key: str, example: str) -> str:
+        """A picture or video: a file under /media/ in this site, or an http(s) address."""
+        value = self.text(key)
+        if not value:
+            return ""
+        if has_scheme(value) or value.startswith("//"):
+            return self.link(key, Allow.WEB)
+        if not value.startswith("/media/") or ".." in value.split("/") or not check_url(value, Allow.SITE).ok:
+            self.error(key, f"'{key}' must be a path under /media/ or an https:// address, not '{value}'",
+                       f"for example {example}")
+            return ""
+        return value
 
     def boolean(self, key: str) -> bool:
         value = self.data.get(key, False)
