@@ -170,6 +170,8 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                                None if options.theme else config.lines.line("theme"))
     except ContentError as exc:
         diags.extend([exc.diagnostic])
+    if ctx.theme is not None:
+        diags.extend(ctx.theme.outside_links(site_dir))
 
     docs = read_documents(site_dir, ctx, features, diags, state, progress)
     # Documents, and below the page plan, live until the build ends: freezing them spares the cycle

@@ -208,14 +208,20 @@ def _resolved(path: Path, cache: dict[Path, Path]) -> Path:
 
 
 def outside_links(site_dir: Path) -> list[Diagnostic]:
-    """Symbolic links under content/ that lead out of the site folder, each reported as an error.
+    """Symbolic links under content/ that lead out of the site folder, each reported as an error."""
+    return links_leaving(site_dir / CONTENT, site_dir.resolve(),
+                         lambda path: path.relative_to(site_dir).as_posix())
+
+
+def links_leaving(top: Path, root: Path, shown: Callable[[Path], str]) -> list[Diagnostic]:
+    """Symbolic links under `top` whose target is outside `root`, each reported as an error
+    naming the link as `shown` writes it.
 
     Walks like os.walk (top-down, a folder's subfolders before its files, links to folders listed
     but not entered, hidden entries included) but asks each directory entry whether it is a link
     (free: the type comes with the listing) instead of an lstat per file."""
-    root = site_dir.resolve()
     problems = []
-    stack = [site_dir / CONTENT]
+    stack = [top]
     while stack:
         folder = stack.pop()
         try:
@@ -232,7 +238,7 @@ def outside_links(site_dir: Path) -> list[Diagnostic]:
             (folders if is_folder else files).append(entry)
         for entry in [*folders, *files]:
             if _is_link(entry) and not Path(entry.path).resolve().is_relative_to(root):
-                problems.append(Diagnostic(Path(entry.path).relative_to(site_dir).as_posix(), None, ERROR,
+                problems.append(Diagnostic(shown(Path(entry.path)), None, ERROR,
                                            "is a link to a file outside the site folder; it is not read",
                                            "copy the file into the site folder instead of linking to it"))
         stack.extend(Path(e.path) for e in reversed(folders) if not _is_link(e))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import ContentError, Diagnostic, ERROR, did_you_mean
+from generator.sources import links_leaving
 from generator.yamlread import LineMap, load_yaml
 
 BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -45,6 +46,18 @@ class Theme:
         return {"name": self.name, "chain": list(self.names),
                 "stylesheets": [href("/static/" + sheet.lstrip("/")) for sheet in self.stylesheets],
                 "settings": self.settings}
+
+    def outside_links(self, site_dir: Path) -> list[Diagnostic]:
+        """Links in the theme's folders that leave them, each an error naming the link. A theme
+        inside the site folder may link within the site; a bundled theme only within itself.
+        Otherwise a link in static/ would publish whatever it points at (/etc/passwd)."""
+        site = site_dir.resolve()
+        problems = []
+        for folder in self.folders:
+            own = folder.resolve()
+            root = site if own.is_relative_to(site) else own
+            problems += links_leaving(folder, root, lambda path: _display(path, site_dir))
+        return problems
 
     @property
     def named_template_dirs(self) -> dict[str, str]:

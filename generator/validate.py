@@ -9,6 +9,11 @@ from generator.diagnostics import Diagnostic, ERROR, WARNING, did_you_mean
 from generator.documents import Article, Campaign, Page
 from generator.model import is_published, resolve_reference, slug_index
 from generator.urls import RESERVED
+from generator.vietnamese import slugify
+
+# Characters a published file's name cannot hold as written in a web address: a backslash (names
+# unzipped from a Windows archive), the URL's own delimiters, and control characters.
+UNPUBLISHABLE = set('\\#?%"<>') | {chr(c) for c in range(0x20)} | {"\x7f"}
 
 
 def check_documents(articles: list[Article], pages: list[Page], campaigns: list[Campaign],
@@ -20,6 +25,7 @@ def check_documents(articles: list[Article], pages: list[Page], campaigns: list[
         *check_related(articles, today, drafts),
         *check_campaign_refs(articles, campaigns),
         *check_media(articles, pages, campaigns, media),
+        *check_media_names(media),
     ]
 
 
@@ -113,4 +119,20 @@ def check_media(articles, pages, campaigns, media: set[str]) -> list[Diagnostic]
             elif path.startswith("/media/") and path not in media:
                 problems.append(_at(doc, "image:" + src, ERROR, f"image '{src}' in the body not found",
                                     did_you_mean(path, media) or "put the file under content/media/"))
+    return problems
+
+
+def check_media_names(media: set[str]) -> list[Diagnostic]:
+    """Every file under content/media/ must have a name a web address can carry."""
+    problems = []
+    for url in sorted(media):
+        bad = sorted({c for c in url if c in UNPUBLISHABLE})
+        if bad:
+            name = url.rsplit("/", 1)[-1]
+            stem, dot, extension = name.rpartition(".")
+            better = (slugify(stem.replace("\\", " ")) or "tep") + dot + extension.lower() if dot else slugify(name)
+            shown = ", ".join(f"'{c}'" if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+            problems.append(Diagnostic("content" + url, None, ERROR,
+                                       f"the file name holds {shown}, which a web address cannot carry",
+                                       f"rename the file, e.g. to '{better}'"))
     return problems

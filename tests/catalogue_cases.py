@@ -61,6 +61,12 @@ def both(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
     return setup
 
 
+def copy_file(rel: str, new_rel: str) -> Callable[[Path], None]:
+    def setup(site: Path) -> None:
+        (site / new_rel).write_bytes((site / rel).read_bytes())
+    return setup
+
+
 def symlink(rel: str, target: str) -> Callable[[Path], None]:
     def setup(site: Path) -> None:
         os.symlink(target, site / rel)
@@ -171,6 +177,21 @@ CASES = [
          "content/media/anh/passwd.jpg", None, "is a link to a file outside the site folder"),
     Case("article-symlink-outside", symlink("content/articles/2026/hosts.md", "/etc/hosts"),
          "content/articles/2026/hosts.md", None, "is a link to a file outside the site folder"),
+    Case("theme-static-symlink-outside", both(edit("site.yaml", "theme: congdoan", "theme: tuychinh"),
+                                              write(f"{SITE_THEME}/theme.yaml", "name: tuychinh\nparent: congdoan\n"),
+                                              write(f"{SITE_THEME}/static/css/rieng.css", "body{}\n"),
+                                              symlink(f"{SITE_THEME}/static/passwd", "/etc/passwd")),
+         f"{SITE_THEME}/static/passwd", None, "is a link to a file outside the site folder"),
+    Case("theme-template-symlink-outside", both(edit("site.yaml", "theme: congdoan", "theme: tuychinh"),
+                                                write(f"{SITE_THEME}/theme.yaml", "name: tuychinh\nparent: congdoan\n"),
+                                                write(f"{SITE_THEME}/templates/_rong.html", "\n"),
+                                                symlink(f"{SITE_THEME}/templates/hosts.html", "/etc/hosts")),
+         f"{SITE_THEME}/templates/hosts.html", None, "is a link to a file outside the site folder"),
+    Case("media-name-backslash", copy_file("content/media/anh/hoi-nghi.jpg", "content/media/anh/Ảnh\\hội nghị.jpg"),
+         "content/media/anh/Ảnh\\hội nghị.jpg", None, "the file name holds '\\', which a web address cannot carry",
+         "rename the file, e.g. to 'anh-hoi-nghi.jpg'"),
+    Case("media-name-hash", copy_file("content/media/anh/hoi-nghi.jpg", "content/media/anh/so#1.jpg"),
+         "content/media/anh/so#1.jpg", None, "the file name holds '#'"),
     # -- site.yaml -----------------------------------------------------------------------------
     Case("site-yaml-syntax", edit("site.yaml", "  thoi-su: Thời sự", "  thoi-su: Thời sự\n   bad: indentation"),
          "site.yaml", 22, "YAML syntax error"),

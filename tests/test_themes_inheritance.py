@@ -1,4 +1,5 @@
 """Theme lookup and inheritance: a site's own child theme, template/string/static overrides, errors."""
+import os
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,20 @@ def test_a_syntax_error_in_a_child_template_names_its_file_and_line(copy_site):
     report = build(site, site / "out", theme="mine")
     assert [d.format().split(":")[:3] for d in report.diagnostics if d.severity == "error"] == [
         ["themes/mine/templates/unused.html", "2", " error"]]
+
+
+def test_links_in_a_theme_outside_the_site_may_not_leave_that_theme(tmp_path):
+    """A bundled theme lies outside the site folder: its links may point only inside itself."""
+    from generator.themes import Theme
+
+    site, bundled = tmp_path / "site", tmp_path / "bundled" / "goc"
+    (bundled / "static" / "css").mkdir(parents=True)
+    site.mkdir()
+    (bundled / "static" / "css" / "site.css").write_text("body{}\n")
+    os.symlink(bundled / "static" / "css" / "site.css", bundled / "static" / "css" / "alias.css")
+    os.symlink("/etc/passwd", bundled / "static" / "passwd")
+    (tmp_path / "bundled" / "secret.txt").write_text("x")
+    os.symlink(tmp_path / "bundled" / "secret.txt", bundled / "static" / "secret.txt")
+    problems = Theme("goc", (bundled,), {}).outside_links(site)
+    assert sorted(p.path for p in problems) == [str(bundled / "static" / "passwd"), str(bundled / "static" / "secret.txt")]
+    assert all(p.severity == "error" and "outside the site folder" in p.message for p in problems)
