@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from generator.branding import Branding, parse_branding
 from generator.diagnostics import ContentError, Diagnostics, did_you_mean
 from generator.url_policy import check_url
+from generator.vietnamese import MAX_SLUG
 from generator.yamlread import LineMap, load_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -245,6 +246,10 @@ def _categories(value, err) -> tuple[Category, ...]:
         key = str(key)
         if not CATEGORY_KEY.match(key):
             err(f"category key '{key}' must be lower-case letters, digits and hyphens", "categories", key)
+            continue
+        if len(key) > MAX_SLUG:
+            err(f"category key '{key[:40]}…' is {len(key)} characters long; a web address part may have "
+                f"at most {MAX_SLUG}", "categories", key, hint="shorten the category key")
             continue
         if isinstance(spec, str):
             categories.append(Category(key, spec))

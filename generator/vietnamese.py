@@ -19,15 +19,23 @@ from slugify import slugify as _slugify
 _D_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
 
 
+# Generated slugs stop at a whole word within this many characters: a 291-character headline
+# would otherwise make a folder name past the file systems' 255-byte limit, and no reader wants
+# such an address. Slugs are ASCII, so characters are bytes.
+MAX_SLUG = 100
+
+
 @functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
-    """A URL slug: "Công đoàn “cơ sở”" -> "cong-doan-co-so".
+    """A URL slug: "Công đoàn “cơ sở”" -> "cong-doan-co-so", at most MAX_SLUG characters, cut
+    between words.
 
     Memoised: tags and names are slugified once per article and page that shows them. The
     transliteration backend is named so python-slugify skips its failing per-call import of the
     optional Unidecode (7x slower), and slugs do not change if Unidecode gets installed.
     """
-    return _slugify(str(text).translate(_D_FOLD), backend="text-unidecode")
+    return _slugify(str(text).translate(_D_FOLD), backend="text-unidecode", max_length=MAX_SLUG,
+                    word_boundary=True, save_order=True)
 
 
 def fold(text: str) -> str:

@@ -12,7 +12,7 @@ from generator.readers.fields import Fields
 from generator.readers.frontmatter import decode, key_lines, split
 from generator.search_text import d_words, plain_text
 from generator.sources import SourceFile
-from generator.vietnamese import slugify
+from generator.vietnamese import MAX_SLUG, slugify
 
 ARTICLE_KEYS = {
     "title", "date", "category", "sapo", "source", "author", "byline", "tags", "image",
@@ -99,6 +99,9 @@ def read_page(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Page | No
     slug = f.text("slug") or slugify(default_slug)
     if not SLUG.match(slug):
         f.error("slug", f"slug '{slug}' may hold only lower-case letters, digits and hyphens")
+    elif len(slug) > MAX_SLUG:
+        f.error("slug" if "slug" in doc.meta else None, f"the slug is {len(slug)} characters long; "
+                f"a web address part may have at most {MAX_SLUG}", "write a shorter 'slug:'")
     rendered = markdown.render(doc.body)
     if diags.has_errors or f.boolean("draft"):
         return None, diags.items
@@ -112,6 +115,9 @@ def _slug(f: Fields, title: str) -> str:
         if not SLUG.match(explicit):
             f.error("slug", f"slug '{explicit}' may hold only lower-case letters, digits and hyphens",
                     f"for example '{slugify(explicit) or 'tin-moi'}'")
+        elif len(explicit) > MAX_SLUG:
+            f.error("slug", f"the slug is {len(explicit)} characters long; a web address part may have "
+                            f"at most {MAX_SLUG}", f"shorten 'slug:', e.g. to '{slugify(explicit)}'")
         return explicit
     slug = slugify(title)
     if title and not slug:

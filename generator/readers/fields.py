@@ -10,6 +10,22 @@ from generator.url_policy import LINK, Allow, check_url, has_scheme
 from generator.yamlread import LineMap
 
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
+# Invisible characters that arrive with text copied from Word or a web page. In a name they make
+# one person two ("Nguyễn Văn\u200b An" is not "Nguyễn Văn An") and may show as a box.
+INVISIBLE = {"\u200b": "zero width space", "\u200c": "zero width non-joiner", "\u200d": "zero width joiner",
+             "\ufeff": "zero width no-break space", "\u2060": "word joiner"}
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
+# A joiner between two pictographs makes one emoji (family, professions): that one is meant.
+_EMOJI_JOINER = re.compile("(?<=[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F])\u200d(?=[\U0001F000-\U0001FAFF\u2600-\u27BF])")
+# Lists longer than this are mistakes (a pasted list of 10,000 tags built a 2 MB page).
+MOST_ITEMS = 50
+
+
+def without_invisible(text: str) -> tuple[str, list[str]]:
+    """`text` without zero-width characters, and the names of those removed."""
+    kept = _EMOJI_JOINER.sub("\x00", text)
+    removed = [INVISIBLE[c] for c in _INVISIBLE.findall(kept)]
+    return (_INVISIBLE.sub("", kept).replace("\x00", "\u200d"), removed) if removed else (text, [])
 
 
 class Fields:
@@ -20,14 +36,37 @@ class Fields:
     """
 
     def __init__(self, data: dict, path: str, lines: LineMap, diags: Diagnostics, position: tuple = ()):
-        self.data = data
         self.path = path
         self.lines = lines
         self.diags = diags
         self.position = position
+        self._written = {}       # key without invisible characters -> the key as written (its line)
+        self.data = {self._visible_key(key): value for key, value in data.items()}
 
     def line(self, key: str | None = None) -> int:
+        key = self._written.get(key, key)
         return self.lines.line(*self.position, *(() if key is None else (key,)))
+
+    def _visible_key(self, key):
+        if not isinstance(key, str):
+            return key
+        clean, removed = without_invisible(key)
+        if removed:
+            self._written[clean] = key
+            self._warn_invisible(clean, removed, "key")
+        return clean
+
+    def _visible(self, key: str, text: str) -> str:
+        clean, removed = without_invisible(text)
+        if removed:
+            self._warn_invisible(key, removed, "value of")
+        return clean
+
+    def _warn_invisible(self, key: str, removed: list[str], what: str) -> None:
+        names = ", ".join(sorted(set(removed)))
+        self.diags.warning(self.path, self.line(key),
+                           f"the {what} '{key}' held {len(removed)} invisible character(s) ({names}), "
+                           "removed", "they come with text copied from Word or a web page; retype the line to be sure")
 
     def error(self, key: str | None, message: str, hint: str | None = None) -> None:
         self.diags.error(self.path, self.line(key), message, hint)
@@ -50,7 +89,7 @@ class Fields:
         if isinstance(value, bool):
             self.error(key, f"'{key}' must be text, not true/false")
             return default
-        return str(value).strip()
+        return self._visible(key, str(value)).strip()
 
     def link(self, key: str, allow: Allow = LINK) -> str:
         """An address to publish as a link; refused (with the reason) unless the URL policy allows it."""
@@ -91,7 +130,8 @@ class Fields:
         if value is None:
             return ()
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return (str(value).strip(),) if str(value).strip() else ()
+            text = self._visible(key, str(value)).strip()
+            return (text,) if text else ()
         if not isinstance(value, list):
             self.error(key, f"'{key}' must be a list")
             return ()
@@ -100,8 +140,12 @@ class Fields:
             if isinstance(item, (dict, list)) or item is None or isinstance(item, bool):
                 self.error(key, f"every item of '{key}' must be text")
                 continue
-            if str(item).strip():
-                items.append(str(item).strip())
+            text = self._visible(key, str(item)).strip()
+            if text:
+                items.append(text)
+        if len(items) > MOST_ITEMS:
+            self.diags.warning(self.path, self.line(key), f"'{key}' lists {len(items)} items",
+                               f"more than {MOST_ITEMS} is almost always a pasting mistake; keep the few that matter")
         return tuple(items)
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
