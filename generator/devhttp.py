@@ -11,6 +11,9 @@ One tornado application answers on one port:
 - everything else: `SiteApp`, which serves only files inside the output folder, the site's 404
   page for missing ones and, while the last build failed, an error page naming each problem's
   file and line in place of every HTML page. Every HTML answer loads livereload.js.
+
+All three answer only requests for a host the server is bound to (`allowed_hosts`, `host_allowed`:
+DNS rebinding), any other Host gets a 403; the websocket also refuses pages of other origins.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import html
 import json
 import logging
 import mimetypes
+import socket
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -32,9 +36,11 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.log import access_log
+from tornado.routing import AnyMatches, Matcher, Rule
 from tornado.wsgi import WSGIContainer
 
 from generator.pipeline import BuildReport
+from generator.serve_hosts import allowed_hosts, host_allowed, same_origin
 
 # Loads livereload.js from the server the page came from, whatever host and port the browser used.
 RELOAD_SNIPPET = ('<script>(function(){var s=document.createElement("script");'
@@ -42,6 +48,9 @@ RELOAD_SNIPPET = ('<script>(function(){var s=document.createElement("script");'
                   '+(location.port||(location.protocol=="https:"?443:80));'
                   'document.head.appendChild(s);})();</script>')
 TEXT_KINDS = ("application/javascript", "application/json", "application/xml")
+FOREIGN_HOST = "403: tên máy không được phép (chỉ 127.0.0.1, localhost, [::1] và tên đã cho --host)\n"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -217,6 +226,28 @@ def _is_page(path: str) -> bool:
     return last == "" or last.endswith(".html") or "." not in last
 
 
+class HostIn(Matcher):
+    """Routes requests whose Host is allowed (`host_allowed`); the others fall to `ForeignHost`."""
+
+    def __init__(self, allowed: frozenset[str]):
+        self.allowed = allowed
+
+    def match(self, request):
+        # tornado's request.host is the Host header (127.0.0.1 for an HTTP/1.0 request without one)
+        return {} if host_allowed(request.host, self.allowed) else None
+
+
+class ForeignHost(web.RequestHandler):
+    """403 with a short plain-text reason, for any method."""
+
+    def prepare(self):
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(FOREIGN_HOST.encode("utf-8"))
+
+
 # -- livereload ------------------------------------------------------------------------------------
 
 def reload_message() -> dict:
@@ -231,33 +262,59 @@ def reload_tabs() -> None:
 
 
 class TabSocket(LiveReloadHandler):
-    """livereload's websocket; and a tab whose page is older than the latest build reloads as soon
-    as it says hello (a build that finished while the page was loading would be missed otherwise)."""
+    """livereload's websocket, for pages of this server only; and a tab whose page is older than
+    the latest build reloads as soon as it says hello (a build that finished while the page was
+    loading would be missed otherwise)."""
 
     def initialize(self, state: ServeState):
         self.state = state
 
+    def check_origin(self, origin: str) -> bool:
+        """Same origin only (livereload accepts any): otherwise any page the editor has open could
+        follow the builds. Clients that send no Origin (not browsers) are not asked."""
+        return same_origin(origin, self.request.host)
+
     def on_message(self, message):
+        said = _command(message)
+        if said is None:
+            # livereload's handler would raise on it: a traceback, and tornado drops the connection
+            log.debug("serve: ignored a websocket message that is not a livereload command: %.80r", message)
+            return
         super().on_message(message)
-        said = json.loads(message)
-        if said.get("command") == "info" and self.state.stale(str(said.get("url", ""))):
+        if said["command"] == "info" and self.state.stale(str(said.get("url", ""))):
             self.send_message(reload_message())
 
 
-class DevServer:
-    """The site app and livereload's handlers on sockets bound by the caller, on this thread's loop."""
+def _command(message: str | bytes) -> dict | None:
+    """A livereload message (a JSON object with a "command"), or None for anything else."""
+    try:
+        said = json.loads(message)
+    except ValueError:                       # not JSON, nor UTF-8 (UnicodeDecodeError)
+        return None
+    return said if isinstance(said, dict) and isinstance(said.get("command"), str) else None
 
-    def __init__(self, state: ServeState, sockets: list):
+
+class DevServer:
+    """The site app and livereload's handlers on sockets bound by the caller (to `host`, serve's
+    --host), on this thread's loop."""
+
+    def __init__(self, state: ServeState, sockets: list, host: str = "127.0.0.1"):
         self.state, self.sockets = state, sockets
         self.executor = ThreadPoolExecutor(4, thread_name_prefix="serve-http")
         # reload_waiters logs `watcher.filepath`: livereload's registry, left empty (nothing polls it).
         LiveReloadHandler.watcher = LiveReloadHandler.watcher or Watcher()
         access_log.disabled = True                       # no line per request: the console is for builds
         logging.getLogger("livereload").propagate = False  # nor "could not message a closing tab"
-        self.application = web.Application([
+        routes = [
             (r"/livereload", TabSocket, {"state": state}),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r".*", web.FallbackHandler, {"fallback": WSGIContainer(SiteApp(state), executor=self.executor)}),
+        ]
+        allowed = allowed_hosts(host, bound=[sock.getsockname()[0] for sock in sockets],
+                                machine_name=socket.gethostname())
+        self.application = web.Application([
+            Rule(HostIn(allowed), routes),           # DNS rebinding: see allowed_hosts
+            Rule(AnyMatches(), ForeignHost),
         ])
         self.http: HTTPServer | None = None
         self.loop: IOLoop | None = None

@@ -160,7 +160,7 @@ def serve(site_dir: Path, options: BuildOptions, host: str, port: int, quiet: bo
         for args in ((folders, True, lambda p: True), ([site_folder], False, lambda p: p.name == "site.yaml")):
             threading.Thread(target=watch, args=(*args, builder, stop), daemon=True).start()
         print(f"Đang phục vụ {origin}{state.base_path} (thư mục {output}); Ctrl+C để dừng", file=sys.stderr, flush=True)
-        asyncio.run(_answer_until_stopped(state, sockets))
+        asyncio.run(_answer_until_stopped(state, sockets, host))
     except KeyboardInterrupt:
         pass
     finally:
@@ -179,11 +179,12 @@ def serve(site_dir: Path, options: BuildOptions, host: str, port: int, quiet: bo
     return 0
 
 
-async def _answer_until_stopped(state: ServeState, sockets: list) -> None:
-    """The HTTP side (devhttp.py) on this thread's event loop, until SIGINT or SIGTERM."""
+async def _answer_until_stopped(state: ServeState, sockets: list, host: str) -> None:
+    """The HTTP side (devhttp.py) on this thread's event loop, until SIGINT or SIGTERM. It answers
+    only requests for `host` (--host) and the loopback names (devhttp.allowed_hosts)."""
     from generator.devhttp import DevServer
 
-    server = DevServer(state, sockets)
+    server = DevServer(state, sockets, host)
     server.start()
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
