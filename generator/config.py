@@ -26,14 +26,16 @@ KNOWN_KEYS = {
     "timezone": "IANA time zone of dates written without an offset",
     "theme": "theme name, looked up in the site's themes/ then the bundled ones",
     "per_page": "articles per listing page",
-    "organisation": "name, licence, address, phone, fax, email for the footer",
+    "organisation": "name, licence, responsible, address, phone, fax, email for the footer",
     "menu": "list of {title, url} in the header",
     "categories": "key: name or key: {name, parent, description}",
     "feeds": "{length, full_content} for RSS and Atom feeds",
     "branding": "logo, brand_colour, accent_colour, favicon, head_html, footer_links, member_links",
     "new": "defaults for `build.py new`: {author} written into new articles",
 }
-ORGANISATION_KEYS = ("name", "licence", "address", "phone", "fax", "email")
+ORGANISATION_KEYS = ("name", "licence", "responsible", "address", "phone", "fax", "email")
+# The footer's legal line of an electronic information portal, e.g. "Nguyễn Văn An, Phó Chủ tịch".
+RESPONSIBLE_LABEL = "chịu trách nhiệm nội dung:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ class MenuItem:
 class Organisation:
     name: str = ""
     licence: str = ""
+    responsible: str = ""        # who answers for the content: name and title
     address: str = ""
     phone: str = ""
     fax: str = ""
@@ -140,6 +143,7 @@ def parse_config(text: str, base_url_override: str | None = None) -> tuple[SiteC
     if not isinstance(raw, dict):
         diags.error(CONFIG_FILE, 1, "site.yaml must be a mapping of settings (key: value)")
         return None, diags
+    diags.extend(lines.warnings)
 
     def err(message, *pos, hint=None):
         diags.error(CONFIG_FILE, lines.line(*pos), message, hint)
@@ -211,7 +215,29 @@ def _organisation(value, err) -> Organisation:
         if key not in ORGANISATION_KEYS:
             err(f"unknown organisation field '{key}'", "organisation", key,
                 hint=did_you_mean(str(key), ORGANISATION_KEYS))
-    return Organisation(**{k: str(value[k]) for k in ORGANISATION_KEYS if value.get(k) is not None})
+    fields = {k: str(value[k]) for k in ORGANISATION_KEYS if value.get(k) is not None and k != "responsible"}
+    return Organisation(**fields, responsible=_responsible(value.get("responsible"), err))
+
+
+def _responsible(value, err) -> str:
+    """`responsible: "Nguyễn Văn An, Phó Chủ tịch"`, or `{name: …, title: …}`; a leading "Chịu
+    trách nhiệm nội dung:" is dropped, since the footer writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        unknown = set(map(str, value)) - {"name", "title"}
+        for key in sorted(unknown):
+            err(f"unknown field '{key}' of organisation.responsible", "organisation", "responsible", key,
+                hint="write name: and title:")
+        text = ", ".join(str(value[k]).strip() for k in ("name", "title") if value.get(k))
+    elif isinstance(value, list):
+        err("organisation.responsible must be a name and title, not a list", "organisation", "responsible")
+        return ""
+    else:
+        text = str(value).strip()
+    if text.lower().startswith(RESPONSIBLE_LABEL):
+        text = text[len(RESPONSIBLE_LABEL):].strip()
+    return text
 
 
 def _menu(value, err) -> tuple[MenuItem, ...]:

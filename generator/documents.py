@@ -115,3 +115,4 @@ class Campaign:
     links: tuple[str, ...] = ()
     images: tuple[str, ...] = ()
     key_lines: dict = field(default_factory=dict, compare=False, repr=False)
+    draft: bool = False

@@ -86,14 +86,16 @@ def build_model(articles, pages, campaigns, config: SiteConfig, today: dt.date, 
         interesting=Interesting(tuple(published)),
         position={a.key: i for i, a in enumerate(published)},
         pages=tuple(sorted(pages, key=lambda p: p.slug)),
-        campaigns=tuple(sorted(campaigns, key=lambda c: c.slug)),
+        campaigns=tuple(sorted((c for c in campaigns if drafts or not c.draft), key=lambda c: c.slug)),
         media=media or {},
     )
 
 
-def with_new_bodies(model: SiteModel, fresh: dict[str, Article], pages, campaigns) -> SiteModel:
+def with_new_bodies(model: SiteModel, fresh: dict[str, Article], pages) -> SiteModel:
     """`model` with the articles of `fresh` (by key) swapped for new versions that differ only in
-    their body fields (documents.BODY_FIELDS), and the given pages and campaigns (equal to its own).
+    their body fields (documents.BODY_FIELDS), and the given pages (equal to its own). Its campaigns
+    are kept: their sources are unchanged (edits.model_key), and they are already cut to the
+    published ones.
 
     Every index is ordered and grouped by surface fields only, so it keeps its shape: this equals
     build_model on the new documents (see edits.py), at a fraction of its cost. No extras."""
@@ -119,7 +121,6 @@ def with_new_bodies(model: SiteModel, fresh: dict[str, Article], pages, campaign
         related={k: swap(v) for k, v in model.related.items()},
         interesting=model.interesting.with_articles(articles),     # same surfaces, same choices
         pages=tuple(sorted(pages, key=lambda p: p.slug)),
-        campaigns=tuple(sorted(campaigns, key=lambda c: c.slug)),
         extras={},
     )
 

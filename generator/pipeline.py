@@ -350,7 +350,7 @@ def assemble_model(docs: Documents, ctx: BuildContext, features, state: BuildSta
     if inputs is not None and memo is not None and memo[0] == inputs:
         before = memo[2]
         fresh = {a.key: a for a in docs.articles if before.get(a.path) != docs.digests.get(a.path)}
-        model = with_new_bodies(memo[1], fresh, docs.pages, docs.campaigns)
+        model = with_new_bodies(memo[1], fresh, docs.pages)
     else:
         model = build_model(docs.articles, docs.pages, docs.campaigns, ctx.config, ctx.today,
                             ctx.options.drafts, ctx.media)

@@ -22,6 +22,9 @@ from generator.diagnostics import did_you_mean
 from generator.vietnamese import slugify
 
 KINDS = ("article", "campaign", "honours")
+# New files are not published until the editor says so: an empty scaffold on the home page and
+# in the feeds was the alternative.
+DRAFT_LINE = "draft: true    # bản nháp: xóa dòng này (hoặc ghi false) khi nội dung đã xong để xuất bản"
 # Honour-roll kinds of DESIGN.md; the honours package, when present, is the authority.
 ROLL_KINDS = ("cong-nhan-gioi", "sang-kien", "khen-thuong", "giai-thuong", "other")
 
@@ -72,7 +75,8 @@ def run(args) -> int:
     with open(target, "x", encoding="utf-8", newline="\n") as handle:   # "x": never overwrite
         handle.write(text)
     print(f"đã tạo {path}")
-    print("Mở tệp để viết nội dung; xem trước bằng: python build.py serve")
+    print("Mở tệp để viết nội dung; xem trước cả bản nháp bằng: python build.py serve --drafts")
+    print("Tệp đang là bản nháp (draft: true): xóa dòng đó khi muốn xuất bản.")
     return 0
 
 
@@ -84,7 +88,9 @@ def article_file(args, config: SiteConfig, slug: str, now: dt.datetime) -> tuple
         hint = did_you_mean(args.category, keys) or f"categories in {CONFIG_FILE}: {', '.join(keys)}"
         raise ValueError(f"unknown category '{args.category}'; {hint}")
     author = args.author or _default_author(config, args.site)
-    lines = ["---", f"title: {scalar(args.title)}", f"date: {now:%Y-%m-%d %H:%M}", f"category: {args.category}"]
+    # The slug is written out: a later title edit must never move the published address.
+    lines = ["---", f"title: {scalar(args.title)}", f"slug: {slug}", f"date: {now:%Y-%m-%d %H:%M}",
+             f"category: {args.category}", DRAFT_LINE]
     lines.append(f"author: {scalar(author)}" if author else "# author: Họ và tên tác giả")
     lines += [
         "# sapo: Đoạn mở đầu; nếu bỏ trống, đoạn văn đầu tiên của bài được dùng làm sapo",
@@ -106,6 +112,7 @@ def campaign_file(args, config: SiteConfig, slug: str, now: dt.datetime) -> tupl
     lines = [
         "---",
         f"title: {scalar(args.title)}",
+        DRAFT_LINE,
         f"start: {now:%Y-%m-%d}",
         f"end: {now:%Y}-12-31",
         f"issuer: {scalar(config.organisation.name)}" if config.organisation.name else "# issuer: Đơn vị phát động",
@@ -129,6 +136,7 @@ def honours_file(args, config: SiteConfig, slug: str, now: dt.datetime) -> tuple
     year = args.year or now.year
     lines = [
         f"title: {scalar(args.title)}",
+        DRAFT_LINE,
         f"kind: {args.roll_kind}          # {' | '.join(kinds)}",
         f"year: {year}",
         f"issuer: {scalar(config.organisation.name)}" if config.organisation.name else "# issuer: Đơn vị khen thưởng",

@@ -100,7 +100,7 @@ class SiteView(TypedDict):
     base_path: str
     language: str
     home_url: str
-    organisation: dict       # name, licence, address, phone, fax, email (each "" when unset)
+    organisation: dict       # name, licence, responsible, address, phone, fax, email (each "" when unset)
     menu: list[Link]
     categories: list[dict]   # CategoryRef + children: list[CategoryRef], top-level only
     featured: list[Card]

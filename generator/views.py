@@ -68,7 +68,7 @@ class Views:
             "base_path": c.base_path,
             "language": c.language,
             "home_url": href("/"),
-            "organisation": {k: getattr(c.organisation, k) for k in ("name", "licence", "address", "phone", "fax", "email")},
+            "organisation": {k: getattr(c.organisation, k) for k in ("name", "licence", "responsible", "address", "phone", "fax", "email")},
             "menu": [{"title": m.title, "url": href(m.url)} for m in c.menu],
             "categories": [
                 {**self.category_ref(cat.key),

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from generator.diagnostics import ContentError, Diagnostic, ERROR
+from generator.diagnostics import ContentError, Diagnostic, ERROR, WARNING
+from generator.yaml_advice import cut_comment, indentation, special_start
 
 Position = tuple  # e.g. ("entries", 3, "benefit")
 
@@ -46,6 +47,8 @@ class LineMap:
 
     lines: dict = field(default_factory=dict)
     first_line: int = 1
+    # Values that parsed but are probably not what the editor meant ("# …" cut off as a comment).
+    warnings: tuple = field(default=(), compare=False)
 
     def line(self, *position) -> int:
         """The line of the value at `position`, or of its closest known parent."""
@@ -75,18 +78,22 @@ def _load_yaml(text: str, path: str, first_line: int, loader_class) -> tuple[obj
     loader = None
     try:
         loader = loader_class(text)   # may refuse control characters at once (ReaderError)
-        if "*" in text:
+        if "*" in text or "&" in text:
             _refuse_aliases(text, path, first_line)
         node = loader.get_single_node()
         if node is None:
             return None, LineMap({}, first_line)
         lines: dict = {}
-        _collect_lines(node, (), lines, first_line - 1)
+        cut: list = []
+        _collect_lines(node, (), lines, first_line - 1, cut)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"
+        advice = _advice(text, mark.line) if mark else None
+        if advice:
+            raise ContentError(Diagnostic(path, line, ERROR, *advice)) from None
         raise ContentError(Diagnostic(path, line, ERROR, f"YAML syntax error: {problem}",
                                       _yaml_hint(problem))) from None
     except yaml.reader.ReaderError as exc:
@@ -105,7 +112,27 @@ def _load_yaml(text: str, path: str, first_line: int, loader_class) -> tuple[obj
     finally:
         if loader is not None:
             loader.dispose()
-    return data, LineMap(lines, first_line)
+    return data, LineMap(lines, first_line, _comment_warnings(text, cut, path, first_line))
+
+
+def _advice(text: str, line: int) -> tuple[str, str] | None:
+    """What a syntax error at 0-based `line` means, where the raw line tells."""
+    rows = text.split("\n")
+    if not 0 <= line < len(rows):
+        return None
+    return special_start(rows[line]) or indentation(rows, line)
+
+
+def _comment_warnings(text: str, cut: list, path: str, first_line: int) -> tuple:
+    if not cut:
+        return ()
+    rows = text.split("\n")
+    found = []
+    for line, column in cut:
+        advice = cut_comment(rows[line], column)
+        if advice:
+            found.append(Diagnostic(path, line + first_line, WARNING, *advice))
+    return tuple(found)
 
 
 def _yaml_hint(problem: str) -> str | None:
@@ -117,21 +144,34 @@ def _yaml_hint(problem: str) -> str | None:
 
 
 def _refuse_aliases(text: str, path: str, first_line: int) -> None:
+    """Aliases, and the anchors they name: never needed in content. An anchor is also what
+    `title: &Tin mới` silently becomes (the title would be "mới")."""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            raise ContentError(Diagnostic(path, event.start_mark.line + first_line, ERROR,
-                                          "YAML aliases (*name) are not allowed",
+        anchored = isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.AliasEvent) and event.anchor
+        if isinstance(event, yaml.AliasEvent) or anchored:
+            line = event.start_mark.line
+            advice = _advice(text, line)
+            if advice:
+                raise ContentError(Diagnostic(path, line + first_line, ERROR, *advice))
+            raise ContentError(Diagnostic(path, line + first_line, ERROR,
+                                          "YAML aliases (*name) are not allowed" if not anchored else
+                                          "YAML anchors (&name) are not allowed",
                                           "write the value out in full"))
 
 
-def _collect_lines(node: yaml.Node, position: Position, lines: dict, offset: int) -> None:
+def _collect_lines(node: yaml.Node, position: Position, lines: dict, offset: int, cut: list) -> None:
+    """Lines of every node by position; and in `cut`, (line, end column) of each plain text value
+    on one line, whose line may go on with a " #" comment."""
     lines[position] = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 child = position + (key.value,)
-                _collect_lines(value, child, lines, offset)
+                _collect_lines(value, child, lines, offset, cut)
                 lines[child] = key.start_mark.line + 1 + offset
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_lines(item, position + (index,), lines, offset)
+            _collect_lines(item, position + (index,), lines, offset, cut)
+    elif (not node.style and node.tag == "tag:yaml.org,2002:str"
+          and node.start_mark.line == node.end_mark.line):
+        cut.append((node.end_mark.line, node.end_mark.column))

@@ -83,7 +83,7 @@ def test_with_new_bodies_gives_the_new_article_to_the_pages_that_show_it():
     target = next(a for a in arts if a.key in model.interesting)
     chosen = model.interesting[target.key][0]
     edited = replace(chosen, body_html="<p>Nội dung mới.</p>")
-    swapped = with_new_bodies(model, {chosen.key: edited}, (), ())
+    swapped = with_new_bodies(model, {chosen.key: edited}, ())
     assert swapped.interesting[target.key][0] is edited
     assert dict(swapped.interesting) == dict(Interesting(swapped.articles))
 

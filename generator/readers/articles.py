@@ -49,6 +49,12 @@ def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -
             f.error("related", f"'{ref}' is not an article slug", "write the slug, or category/slug")
     sapo = f.text("sapo")
     rendered = markdown.render(doc.body, extract_lead=not sapo)
+    draft = f.boolean("draft")
+    # A video or photo story may be its medium alone; any other published article needs text.
+    if not draft and fmt in ("article", "interview") and not (rendered.html.strip() or rendered.lead):
+        diags.error(source.path, doc.closing_line, "the article has no text below this line: it would be "
+                    "published empty",
+                    "write the article below the front matter, or keep 'draft: true' until it is ready")
 
     if diags.has_errors or date is None:
         return None, diags.items
@@ -75,7 +81,7 @@ def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -
         format=fmt,
         video=video,
         updated=f.datetime("updated", tz),
-        draft=f.boolean("draft"),
+        draft=draft,
         feed_id=f.text("id"),
         links=rendered.links,
         images=rendered.images,

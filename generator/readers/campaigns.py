@@ -9,7 +9,7 @@ from generator.readers.fields import Fields
 from generator.readers.frontmatter import decode, key_lines, split
 from generator.sources import SourceFile
 
-CAMPAIGN_KEYS = {"title", "start", "end", "issuer", "document", "image", "targets", "summary"}
+CAMPAIGN_KEYS = {"title", "start", "end", "issuer", "document", "image", "targets", "summary", "draft"}
 TARGET_KEYS = {"label", "target", "achieved", "unit"}
 
 
@@ -31,12 +31,17 @@ def read_campaign(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Campa
         f.error("end", "the campaign ends before it starts")
     targets = _targets(f, doc.meta.get("targets"))
     rendered = markdown.render(doc.body)
+    draft = f.boolean("draft")
+    if not draft and not (rendered.html.strip() or rendered.lead):
+        diags.error(source.path, doc.closing_line, "the campaign has no text below this line: nothing to publish",
+                    "write its purpose and how to take part below the front matter, or keep 'draft: true'")
     if diags.has_errors:
         return None, diags.items
     return Campaign(source.path, slug, title, start, end, rendered.html,
                     summary=f.text("summary") or rendered.lead, issuer=f.text("issuer"),
                     document=f.text("document"), image=f.media("image", "/media/phong-trao/bia.jpg"), targets=targets,
-                    links=rendered.links, images=rendered.images, key_lines=key_lines(doc, rendered)), diags.items
+                    links=rendered.links, images=rendered.images, key_lines=key_lines(doc, rendered),
+                    draft=draft), diags.items
 
 
 def _targets(f: Fields, value) -> tuple[Target, ...]:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.url_policy import LINK, Allow, check_url, has_scheme
+from generator.yaml_advice import quoted
 from generator.yamlread import LineMap
 
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
@@ -17,6 +18,9 @@ INVISIBLE = {"\u200b": "zero width space", "\u200c": "zero width non-joiner", "\
 _INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
 # A joiner between two pictographs makes one emoji (family, professions): that one is meant.
 _EMOJI_JOINER = re.compile("(?<=[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F])\u200d(?=[\U0001F000-\U0001FAFF\u2600-\u27BF])")
+# A list written as a sentence: "tags: đối thoại, quan hệ lao động".
+_SEPARATORS = re.compile(r"[,;]")
+_NEEDS_QUOTES = re.compile(r"[:#\[\]{}&*!|>'\"%@`]")
 # Lists longer than this are mistakes (a pasted list of 10,000 tags built a 2 MB page).
 MOST_ITEMS = 50
 
@@ -41,6 +45,8 @@ class Fields:
         self.diags = diags
         self.position = position
         self._written = {}       # key without invisible characters -> the key as written (its line)
+        if not position:         # the whole file's mapping: its YAML reading's warnings, once
+            diags.extend(lines.warnings)
         self.data = {self._visible_key(key): value for key, value in data.items()}
 
     def line(self, key: str | None = None) -> int:
@@ -131,7 +137,13 @@ class Fields:
             return ()
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             text = self._visible(key, str(value)).strip()
-            return (text,) if text else ()
+            items = [item.strip() for item in _SEPARATORS.split(text) if item.strip()]
+            if len(items) > 1:
+                listed = ", ".join(quoted(item) if _NEEDS_QUOTES.search(item) else item for item in items)
+                self.diags.warning(self.path, self.line(key),
+                                   f"'{key}' is one line of text; it is read as {len(items)} items: "
+                                   + "; ".join(items), f"write it as a list: {key}: [{listed}]")
+            return tuple(items)
         if not isinstance(value, list):
             self.error(key, f"'{key}' must be a list")
             return ()

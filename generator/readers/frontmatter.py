@@ -21,6 +21,7 @@ class FrontMatterDocument:
     lines: LineMap
     body: str
     body_line: int
+    closing_line: int = 0      # the line of the closing '---'
 
 
 def decode(data: bytes, path: str) -> str:
@@ -84,7 +85,7 @@ def split(text: str, path: str) -> FrontMatterDocument:
         raise ContentError(Diagnostic(path, first_line, ERROR, "front matter must be 'key: value' lines"))
     body = text[closing.end():].lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    return FrontMatterDocument(meta, lines, body, body_line)
+    return FrontMatterDocument(meta, lines, body, body_line, text.count("\n", 0, closing.start()) + 1)
 
 
 def key_lines(doc: FrontMatterDocument, rendered=None) -> dict[str, int]:
