@@ -65,14 +65,25 @@ class ServeState:
     changed: threading.Condition = field(default_factory=threading.Condition)
     listeners: list = field(default_factory=list)     # called after each publish (reload the tabs)
     shown: dict[str, int] = field(default_factory=dict)   # page path -> generation it was served from
+    moved: dict[str, str] = field(default_factory=dict)   # site path -> where its page moved (aliases.py)
 
     def publish(self, report: BuildReport) -> None:
         with self.changed:
             self.report = report
+            self.follow(report.moved)
             self.generation += 1
             self.changed.notify_all()
         for listener in list(self.listeners):
             listener()
+
+    def follow(self, moved: dict[str, str]) -> None:
+        """Remember where pages moved, so an open tab that reloads its old address lands on the
+        new one; a chain of moves (a title edited twice) leads to the last address."""
+        if not moved:
+            return
+        self.moved = {old: moved.get(new, new) for old, new in self.moved.items()} | moved
+        for new in moved.values():
+            self.moved.pop(new, None)        # published again: it is a page, not a move
 
     def wait_after(self, generation: int, timeout: float) -> int:
         """Block until a build newer than `generation` finished (or timeout); return the current one."""
@@ -177,6 +188,9 @@ class SiteApp:
             return self.page(500, error_page(state.report), path, generation)
         data = _read(file)
         if data is None:
+            moved = state.moved.get("/" + rel)
+            if moved is not None:          # the page moved while its tab was open: follow it
+                return Answer(302, "text/plain", b"", quote(base + moved.lstrip("/")))
             return self.not_found(path, generation)
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if kind == "text/html":

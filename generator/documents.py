@@ -39,6 +39,7 @@ class Article:
     updated: dt.datetime | None = None
     draft: bool = False
     feed_id: str = ""               # `id:` front matter: pins the feed GUID (see generator/feeds.py)
+    aliases: tuple[str, ...] = ()   # old addresses that redirect to this article (addresses.py)
     links: tuple[str, ...] = ()    # hrefs in the body, for link checks
     images: tuple[str, ...] = ()   # img srcs in the body, for media checks
     words: int = 0
@@ -88,6 +89,7 @@ class Page:
     links: tuple[str, ...] = ()
     images: tuple[str, ...] = ()
     key_lines: dict = field(default_factory=dict, compare=False, repr=False)
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +118,4 @@ class Campaign:
     images: tuple[str, ...] = ()
     key_lines: dict = field(default_factory=dict, compare=False, repr=False)
     draft: bool = False
+    aliases: tuple[str, ...] = ()

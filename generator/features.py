@@ -34,7 +34,8 @@ def load_features() -> list:
     """Import the bundled feature modules (each registers itself) and return them in order."""
     import importlib
 
-    for module in ("generator.campaigns", "generator.honours", "generator.feeds", "generator.search"):
+    for module in ("generator.campaigns", "generator.honours", "generator.feeds", "generator.addresses",
+                   "generator.search"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -24,6 +24,7 @@ from generator.cache import cache_folder, code_version, release_free_memory
 from generator.fingerprint import Fingerprinter, digest_text, globals_digest
 from generator.fragments import memoize_pure_templates
 from generator.incremental import FinishStep, OutputSession, entries_digest, finish_key
+from generator.addresses import ADDRESSES, addresses, check_aliases, moved_addresses, moved_map
 from generator.model import SiteModel, build_model, with_new_bodies
 from generator.output import OutputFile, static_files
 from generator.parallel import worker_count
@@ -102,6 +103,7 @@ class BuildReport:
     unchanged: int = 0       # pages neither rendered nor written: their fingerprint did not change
     changed: tuple[str, ...] = ()   # output paths this build wrote or deleted (for reloading only those)
     deferred: Callable[..., list[Diagnostic]] | None = None  # finish steps left for later (serve): run it
+    moved: dict[str, str] = field(default_factory=dict)   # old site path -> new, of documents that moved
 
     @property
     def ok(self) -> bool:
@@ -232,10 +234,15 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         for feature in features:
             if hasattr(feature, "files"):
                 files.extend(feature.files(views))
+        published, moved = addresses(model), {}
         if edit is None:
+            before = session.previous.summary.get(ADDRESSES) if session.previous else None
+            diags.extend(moved_addresses(before, published, model))
+            moved = moved_map(before, published)
             page_urls = [job.url for job in jobs]
             files.extend(site_files(page_urls, lastmods, views))      # sitemap.xml and robots.txt
             file_paths = [f.path for f in files]
+            diags.extend(check_aliases(model, {urls.output_path(url) for url in page_urls}, file_paths))
             link_problems = check_site_links(docs, page_urls, file_paths, ctx)
         else:                                          # the sitemap shows surfaces only: kept
             session.drop_carried([f.path for f in files])
@@ -270,13 +277,15 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     if not diags.has_errors:
         manifest = session.manifest(None if session.deferred else stamp)
         manifest.summary["image_sources"] = image_report.sources if image_report else 0
+        manifest.summary[ADDRESSES] = published
         remember_plan(manifest.summary, key, docs, link_problems)
         state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
         if session.deferred:
             deferred = lambda wait=False, steps=session.deferred: state.finish_later(output, steps, stamp, wait)  # noqa: E731
     return BuildReport(diags.sorted(), pages=session.pages, files=len(file_paths),
                        seconds=time.perf_counter() - started, output=output, images=image_report,
-                       unchanged=session.unchanged, changed=tuple(session.changed), deferred=deferred)
+                       unchanged=session.unchanged, changed=tuple(session.changed), deferred=deferred,
+                       moved=moved)
 
 
 def render_in_batches(session: OutputSession, env, jobs: list[RenderJob], fingerprinter: Fingerprinter,

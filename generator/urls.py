@@ -2,6 +2,8 @@
 the base path of a sub-path deploy is added when views are made (see `Links`)."""
 from __future__ import annotations
 
+import re
+
 from generator.vietnamese import slugify
 
 PAGE_SEGMENT = "trang"
@@ -105,6 +107,34 @@ def feed(fmt: str, scope: str = "site", key: str = "") -> str:
 def sitemap(number: int = 0) -> str:
     """The sitemap (or, past the URL limit, the sitemap index) and its numbered parts."""
     return "/sitemap.xml" if number == 0 else f"/sitemap-{number}.xml"
+
+
+_ALIAS_SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+$")
+
+
+def alias(value: str) -> tuple[str, str]:
+    """An old address (`aliases:`) as a site path, and "" or why it cannot be one.
+
+    "/tin-cu/bai-viet" is taken as the folder "/tin-cu/bai-viet/"; a name with an extension
+    ("/tin/123.html") is served as that file. A static host cannot tell queries apart, and the
+    path must stay inside the output folder."""
+    text = value.strip()
+    if not text.startswith("/") or text.startswith("//"):
+        return "", "an old address must be a path on this site starting with one '/', e.g. /tin-tuc/bai-cu/"
+    if "?" in text or "#" in text:
+        return "", "a static site cannot redirect an address with '?' or '#'"
+    segments = text.strip("/").split("/") if text.strip("/") else []
+    if not segments:
+        return "", "the home page cannot be an old address"
+    for segment in segments:
+        if segment in (".", "..") or not _ALIAS_SEGMENT.match(segment):
+            return "", (f"'{segment}' cannot be part of an address: write letters, digits, '-', '_', '.' "
+                        "(other characters percent-encoded)")
+        if len(segment) > 255:
+            return "", "a part of the address is longer than 255 characters"
+    if text.endswith("/") or "." not in segments[-1]:
+        return "/" + "/".join(segments) + "/", ""
+    return "/" + "/".join(segments), ""
 
 
 def output_path(url: str) -> str:

@@ -17,9 +17,9 @@ from generator.vietnamese import MAX_SLUG, slugify
 ARTICLE_KEYS = {
     "title", "date", "category", "sapo", "source", "author", "byline", "tags", "image",
     "image_caption", "related", "campaign", "series", "featured", "format", "video", "updated",
-    "draft", "slug", "id",
+    "draft", "slug", "id", "aliases",
 }
-PAGE_KEYS = {"title", "slug", "description", "draft"}
+PAGE_KEYS = {"title", "slug", "description", "draft", "aliases"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REFERENCE = re.compile(r"^(?:[a-z0-9-]+/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -83,6 +83,7 @@ def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -
         updated=f.datetime("updated", tz),
         draft=draft,
         feed_id=f.text("id"),
+        aliases=f.aliases(),
         links=rendered.links,
         images=rendered.images,
         words=rendered.words,
@@ -109,10 +110,11 @@ def read_page(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Page | No
         f.error("slug" if "slug" in doc.meta else None, f"the slug is {len(slug)} characters long; "
                 f"a web address part may have at most {MAX_SLUG}", "write a shorter 'slug:'")
     rendered = markdown.render(doc.body)
+    aliases = f.aliases()
     if diags.has_errors or f.boolean("draft"):
         return None, diags.items
     return Page(source.path, slug, title, rendered.html, f.text("description") or rendered.lead,
-                rendered.links, rendered.images, key_lines(doc, rendered)), diags.items
+                rendered.links, rendered.images, key_lines(doc, rendered), aliases), diags.items
 
 
 def _slug(f: Fields, title: str) -> str:

@@ -9,7 +9,7 @@ from generator.readers.fields import Fields
 from generator.readers.frontmatter import decode, key_lines, split
 from generator.sources import SourceFile
 
-CAMPAIGN_KEYS = {"title", "start", "end", "issuer", "document", "image", "targets", "summary", "draft"}
+CAMPAIGN_KEYS = {"title", "start", "end", "issuer", "document", "image", "targets", "summary", "draft", "aliases"}
 TARGET_KEYS = {"label", "target", "achieved", "unit"}
 
 
@@ -41,7 +41,7 @@ def read_campaign(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Campa
                     summary=f.text("summary") or rendered.lead, issuer=f.text("issuer"),
                     document=f.text("document"), image=f.media("image", "/media/phong-trao/bia.jpg"), targets=targets,
                     links=rendered.links, images=rendered.images, key_lines=key_lines(doc, rendered),
-                    draft=draft), diags.items
+                    draft=draft, aliases=f.aliases()), diags.items
 
 
 def _targets(f: Fields, value) -> tuple[Target, ...]:

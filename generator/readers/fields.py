@@ -6,6 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from generator.diagnostics import Diagnostics, did_you_mean
+from generator.urls import alias
 from generator.url_policy import LINK, Allow, check_url, has_scheme
 from generator.yaml_advice import quoted
 from generator.yamlread import LineMap
@@ -107,6 +108,17 @@ class Fields:
             self.error(key, f"'{key}' cannot be published: {checked.problem}: '{value}'",
                        "write an https:// address, or a path on this site such as /media/…")
         return checked.url
+
+    def aliases(self) -> tuple[str, ...]:
+        """`aliases:` old addresses of this document, each a site path (urls.alias)."""
+        found = []
+        for value in self.text_list("aliases"):
+            path, problem = alias(value)
+            if problem:
+                self.error("aliases", f"'aliases': {problem}: '{value}'")
+            elif path not in found:
+                found.append(path)
+        return tuple(found)
 
     def media(self, key: str, example: str) -> str:
         """A picture or video: a file under /media/ in this site, or an http(s) address."""
