@@ -86,18 +86,19 @@ def indentation(lines: list[str], index: int) -> tuple[str, str] | None:
     if not here or not line.strip() or line.lstrip().startswith("#"):
         return None
     column, is_item = len(here["indent"]), bool(here["dash"])
-    columns = set()
+    columns: list[int] = []          # nearest line first
     for above in reversed(lines[:index]):
         found = _ITEM_OR_KEY.match(above)
         if not found or not above.strip() or above.lstrip().startswith("#"):
             continue
         if is_item and found["dash"]:
-            columns.add(len(found["indent"]))
+            columns.append(len(found["indent"]))
         if not is_item:
-            columns.add(len(found["indent"]) + len(found["dash"] or ""))
+            columns.append(len(found["indent"]) + len(found["dash"] or ""))
     if not columns or column in columns:
         return None
-    want = min(columns, key=lambda c: (abs(c - column), -c))    # a tie: the deeper level, an entry's keys
+    # The closest column; between two as close, the one of the nearest line above.
+    want = min(columns, key=lambda c: (abs(c - column), columns.index(c)))
     what = "mục danh sách (- …)" if is_item else "khóa"
     return (f"dòng này thụt lề {column} dấu cách, nhưng các {what} cùng cấp ở trên bắt đầu ở cột {want + 1} "
             f"({want} dấu cách)",

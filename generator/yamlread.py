@@ -5,6 +5,7 @@ in the document (a tuple of keys and indexes) to a 1-based line number.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -13,6 +14,7 @@ from generator.diagnostics import ContentError, Diagnostic, ERROR, WARNING
 from generator.yaml_advice import cut_comment, indentation, special_start
 
 Position = tuple  # e.g. ("entries", 3, "benefit")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 class _ContentLoader(yaml.SafeLoader):
@@ -115,9 +117,14 @@ def _load_yaml(text: str, path: str, first_line: int, loader_class) -> tuple[obj
     return data, LineMap(lines, first_line, _comment_warnings(text, cut, path, first_line))
 
 
+def _rows(text: str) -> list[str]:
+    """The lines as YAML counts them (its marks number lines by these breaks)."""
+    return _LINE_BREAK.split(text)
+
+
 def _advice(text: str, line: int) -> tuple[str, str] | None:
     """What a syntax error at 0-based `line` means, where the raw line tells."""
-    rows = text.split("\n")
+    rows = _rows(text)
     if not 0 <= line < len(rows):
         return None
     return special_start(rows[line]) or indentation(rows, line)
@@ -126,10 +133,10 @@ def _advice(text: str, line: int) -> tuple[str, str] | None:
 def _comment_warnings(text: str, cut: list, path: str, first_line: int) -> tuple:
     if not cut:
         return ()
-    rows = text.split("\n")
+    rows = _rows(text)
     found = []
     for line, column in cut:
-        advice = cut_comment(rows[line], column)
+        advice = cut_comment(rows[line], column) if line < len(rows) else None
         if advice:
             found.append(Diagnostic(path, line + first_line, WARNING, *advice))
     return tuple(found)
@@ -145,18 +152,18 @@ def _yaml_hint(problem: str) -> str | None:
 
 def _refuse_aliases(text: str, path: str, first_line: int) -> None:
     """Aliases, and the anchors they name: never needed in content. An anchor is also what
-    `title: &Tin mới` silently becomes (the title would be "mới")."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        anchored = isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.AliasEvent) and event.anchor
-        if isinstance(event, yaml.AliasEvent) or anchored:
-            line = event.start_mark.line
-            advice = _advice(text, line)
-            if advice:
-                raise ContentError(Diagnostic(path, line + first_line, ERROR, *advice))
-            raise ContentError(Diagnostic(path, line + first_line, ERROR,
-                                          "YAML aliases (*name) are not allowed" if not anchored else
-                                          "YAML anchors (&name) are not allowed",
-                                          "write the value out in full"))
+    `title: &Tin mới` silently becomes (the title would be "mới"): that one is explained."""
+    events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    aliases = [e for e in events if isinstance(e, yaml.AliasEvent)]
+    anchors = [e for e in events if isinstance(e, yaml.NodeEvent) and not isinstance(e, yaml.AliasEvent) and e.anchor]
+    for event in aliases[:1] or anchors[:1]:
+        line = event.start_mark.line
+        advice = _advice(text, line) if isinstance(event, yaml.ScalarEvent) else None
+        if advice:
+            raise ContentError(Diagnostic(path, line + first_line, ERROR, *advice))
+        raise ContentError(Diagnostic(path, line + first_line, ERROR,
+                                      "YAML aliases (*name) are not allowed, nor anchors (&name)",
+                                      "write the value out in full"))
 
 
 def _collect_lines(node: yaml.Node, position: Position, lines: dict, offset: int, cut: list) -> None:

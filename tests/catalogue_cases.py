@@ -257,7 +257,6 @@ ODDITIES = {
     "utf-8-bom": lambda site: (site / ARTICLE).write_bytes(b"\xef\xbb\xbf" + (site / ARTICLE).read_bytes()),
     "crlf-line-ends": lambda site: (site / ARTICLE).write_bytes((site / ARTICLE).read_bytes().replace(b"\n", b"\r\n")),
     "cr-line-ends": lambda site: (site / ARTICLE).write_bytes((site / ARTICLE).read_bytes().replace(b"\n", b"\r")),
-    "empty-body-draft": write(ARTICLE, GOOD_HEAD + "draft: true\n---\n"),
     "decomposed-unicode-title": write(ARTICLE, unicodedata.normalize("NFD", GOOD_HEAD) + BODY),
     "body-starts-with-raw-html": write(ARTICLE, GOOD_HEAD + "---\n\n<!-- ghi chú của biên tập -->\n\n<div>Hộp tin</div>\n"),
     "unknown-key-only-warns": write(ARTICLE, GOOD_HEAD + "imagee: /media/anh/hoi-nghi.jpg\n" + BODY),

@@ -40,7 +40,8 @@ def test_new_article_fills_front_matter_and_builds(site, tmp_path, capsys):
     assert meta["category"] == "thoi-su" and meta["author"] == "Hà Linh"
     written = dt.datetime.strptime(meta["date"], "%Y-%m-%d %H:%M") if isinstance(meta["date"], str) else meta["date"]
     assert before <= written <= after
-    report = build(site, tmp_path / "out", today=after.date())
+    assert meta["draft"] is True and meta["slug"] == "cong-doan-doi-thoai-2-voi-cong-nhan"
+    report = build(site, tmp_path / "out", today=after.date(), drafts=True)     # a draft: previewed
     assert report.ok, [d.format() for d in report.diagnostics]
     assert (tmp_path / "out" / "thoi-su" / "cong-doan-doi-thoai-2-voi-cong-nhan" / "index.html").is_file()
 
