@@ -20,6 +20,7 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic, ERROR
 from generator.images import RASTER_SUFFIXES, VARIANT_FOLDER, ImageCatalog, ImageInfo, SourceImage, Variant, plan_variants
+from generator.os_failures import os_failure, site_cache
 from generator.parallel import can_fork
 
 CACHE_FOLDER = Path(".cache") / "images"
@@ -99,6 +100,9 @@ def produce_variants(catalog: ImageCatalog, site_dir: Path, jobs: int = 0) -> tu
         if isinstance(outcome, int):
             report.processed += 1
             report.saved += outcome
+        elif isinstance(outcome, Diagnostic):          # the cache's disk, not the picture: said once
+            if outcome not in problems:
+                problems.append(outcome)
         else:
             problems.append(Diagnostic(_display(info.source.path, site_dir), None, ERROR,
                                        f"cannot read image: {outcome}", _HINT))
@@ -134,11 +138,14 @@ def _measure(data: bytes) -> tuple[int, int]:
     return (height, width) if orientation in _ROTATED else (width, height)
 
 
-def _make_safely(info: ImageInfo, site_dir: Path) -> int | str:
+def _make_safely(info: ImageInfo, site_dir: Path) -> int | str | Diagnostic:
+    """The variants saved, or why not: a failure of the cache folder (a full disk) as its
+    diagnostic, anything else as the picture's problem."""
     try:
         return _make_variants(info, site_dir)
     except Exception as exc:  # noqa: BLE001 - a truncated or corrupt file fails only when decoded
-        return _reason(exc)
+        folder = os_failure(exc, None, site_cache(site_dir.resolve()), default="cache")
+        return folder.diagnostic() if folder is not None else _reason(exc)
 
 
 def _make_variants(info: ImageInfo, site_dir: Path) -> int:

@@ -7,16 +7,23 @@ A build stages what it writes in a folder beside the target, then publishes it o
 - *swap*: the staged folder is a complete tree and replaces the published folder in one rename.
   Used for a first or full build (no manifest, or the folder was deleted).
 
+Either way, a publish that fails midway (a full disk, a folder it may not write) puts back what
+it had changed before the error is raised. An output folder that is a mount point of its own (a
+Docker volume) cannot take a rename from the staging folder beside it: its files are copied in
+instead, each beside its namesake and then renamed over it.
+
 `Manifest` records what the published folder holds (a fingerprint, the bytes' sha256, size and
 mtime per file), so the next build can tell unchanged files from changed ones and notice files
 changed or deleted by hand (those are simply written again).
 """
 from __future__ import annotations
 
+import errno
+import functools
 import itertools
 import os
 import shutil
-import functools
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -142,37 +149,181 @@ class Staging:
             self.staged.discard(rel)
 
     def publish_moves(self, paths, deleted) -> None:
-        """Move the staged `paths` into place, then delete the files no longer produced."""
-        for rel in sorted(paths):
-            destination = self.target / rel
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if destination.is_dir() and not destination.is_symlink():
-                shutil.rmtree(destination)
-            os.replace(self.folder / rel, destination)
-        for rel in sorted(deleted):
-            target = self.target / rel
-            try:
-                target.unlink()
-            except FileNotFoundError:
-                continue
-            except IsADirectoryError:
-                shutil.rmtree(target, ignore_errors=True)
-            _prune_empty(target.parent, self.target)
+        """Move the staged `paths` into place, then delete the files no longer produced. Should a
+        step fail, what the earlier ones changed is put back before the error is raised."""
+        undo = _Undo(self.target)
+        target, staged = os.path.join(self.target, ""), os.path.join(self.folder, "")
+        try:
+            for rel in sorted(paths):
+                destination = target + rel
+                undo.make_folders(rel.rpartition("/")[0])
+                mode = _mode(destination)
+                if mode is None:
+                    undo.added.append(destination)
+                elif stat.S_ISDIR(mode):
+                    undo.set_aside(destination, rel)
+                else:
+                    undo.keep_copy(destination, rel)
+                _move(staged + rel, destination)
+            for rel in sorted(deleted):
+                if _mode(target + rel) is None:
+                    continue
+                undo.set_aside(target + rel, rel)
+                _prune_empty((self.target / rel).parent, self.target)
+        except BaseException:
+            undo.roll_back()
+            raise
+        undo.done()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def publish_swap(self) -> None:
-        """Swap the complete staged tree in place of the target."""
-        old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+        """Swap the complete staged tree in place of the target; if the second rename fails, the
+        old folder is put back. A target that cannot be renamed at all (a mount point: EBUSY,
+        EXDEV) gets the staged files moved (copied) into it instead, and loses the others."""
+        old = self.target.parent / f".{self.target.name}.old-{os.getpid()}-{next(_SERIAL)}"
         if self.target.exists():
-            os.replace(self.target, old)
-        os.replace(self.folder, self.target)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+            try:
+                os.replace(self.target, old)
+            except OSError as exc:
+                if exc.errno not in (errno.EBUSY, errno.EXDEV):
+                    raise
+                staged = set(_files(self.folder))
+                self.publish_moves(staged, set(_files(self.target)) - staged)
+                return
+        try:
+            os.replace(self.folder, self.target)
+        except BaseException:
+            if old.exists() and not self.target.exists():
+                try:
+                    os.replace(old, self.target)
+                except OSError:        # the error raised below is the one to report
+                    pass
+            raise
+        shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _Undo:
+    """What a publish changed in the target, to put back should it fail midway: the files it
+    replaced or deleted (kept, numbered, in a hidden folder beside the target until it succeeds:
+    hard links where they can be made), and the files and folders it added."""
+
+    def __init__(self, target: Path):
+        self.target = os.path.join(target, "")
+        self.folder = os.path.join(target.parent, f".{target.name}.old-{os.getpid()}-{next(_SERIAL)}", "")
+        self.kept: list[str] = []          # paths (relative to the target) kept as folder/<index>
+        self.added: list[str] = []         # files and folders that were not there before
+        self._present: set[str] = {""}     # folders of the target known to exist
+
+    def make_folders(self, rel: str) -> None:
+        """Make the target's folder `rel` and those above it that are missing."""
+        missing = []
+        while rel not in self._present and not os.path.lexists(self.target + rel):
+            missing.append(rel)
+            rel = rel.rpartition("/")[0]
+        for folder in reversed(missing):
+            os.mkdir(self.target + folder)
+            self.added.append(self.target + folder)
+            self._present.add(folder)
+        self._present.add(rel)
+
+    def keep_copy(self, path: str, rel: str) -> None:
+        """Keep a file that stays in place until its replacement is renamed over it."""
+        spot = self._spot()
+        try:
+            os.link(path, spot)
+        except OSError:                    # another file system, or one without hard links
+            shutil.copy2(path, spot, follow_symlinks=False)
+        self.kept.append(rel)
+
+    def set_aside(self, path: str, rel: str) -> None:
+        """Take a file or folder out of the target, keeping it."""
+        _move(path, self._spot())
+        self.kept.append(rel)
+        self._present = {""}               # a folder may have gone (set aside, or left empty)
+
+    def roll_back(self) -> None:
+        """Put the target back as it was, as far as the failure allows."""
+        for path in reversed(self.added):
+            try:
+                os.rmdir(path) if stat.S_ISDIR(_mode(path) or 0) else os.unlink(path)
+            except OSError:
+                pass
+        for index in reversed(range(len(self.kept))):
+            destination, spot = self.target + self.kept[index], f"{self.folder}{index}"
+            try:
+                mode = _mode(destination)
+                if mode is not None and stat.S_ISDIR(mode):
+                    shutil.rmtree(destination)
+                elif mode is not None and os.path.isdir(spot):
+                    os.unlink(destination)
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                _move(spot, destination)
+            except OSError:
+                pass
+        self.done()
+
+    def done(self) -> None:
+        if self.kept:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _spot(self) -> str:
+        if not self.kept:
+            os.mkdir(self.folder)
+        return f"{self.folder}{len(self.kept)}"
+
+
+def _mode(path) -> int | None:
+    """The file type and mode of `path` itself (not of a link's target), None if there is none."""
+    try:
+        return os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _move(source, destination) -> None:
+    """os.replace; across file systems (EXDEV: an output folder that is a mount point of its own)
+    a copy beside the destination renamed over it, then the source removed."""
+    try:
+        os.replace(source, destination)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    source, destination = Path(source), Path(destination)
+    temporary = destination.with_name(f".{destination.name}.new-{os.getpid()}-{next(_SERIAL)}")
+    folder = source.is_dir() and not source.is_symlink()
+    try:
+        if folder:
+            shutil.copytree(source, temporary, symlinks=True)
+        else:
+            shutil.copy2(source, temporary, follow_symlinks=False)
+        os.replace(temporary, destination)
+    except BaseException:
+        if os.path.isdir(temporary) and not os.path.islink(temporary):
+            shutil.rmtree(temporary, ignore_errors=True)
+        elif os.path.lexists(temporary):
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+        raise
+    if folder:
+        shutil.rmtree(source, ignore_errors=True)
+    else:
+        os.unlink(source)
+
+
+def _files(folder: Path) -> list[str]:
+    """Every file (or link) under `folder`, as relative POSIX paths."""
+    found = []
+    for directory, subdirs, names in os.walk(folder):
+        rel = os.path.relpath(directory, folder).replace(os.sep, "/")
+        names += [name for name in subdirs if os.path.islink(os.path.join(directory, name))]
+        found.extend(name if rel == "." else f"{rel}/{name}" for name in names)
+    return found
 
 
 def _prune_empty(folder: Path, root: Path) -> None:

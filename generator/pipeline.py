@@ -26,6 +26,7 @@ from generator.fragments import memoize_pure_templates
 from generator.incremental import FinishStep, OutputSession, entries_digest, finish_key
 from generator.addresses import ADDRESSES, addresses, check_aliases, moved_addresses, moved_map
 from generator.model import SiteModel, build_model, with_new_bodies
+from generator.os_failures import FolderError, os_failure, site_cache
 from generator.output import OutputFile, static_files
 from generator.parallel import worker_count
 from generator.progress import Progress
@@ -126,6 +127,14 @@ def build_site(site_dir: Path, options: BuildOptions = BuildOptions(), state: Bu
             # A cached body did not match its digest (edited by hand, a disk fault): nothing was
             # published; build again with the documents parsed anew.
             forget_documents(site_dir, state)
+        except (OSError, FolderError) as exc:
+            # A full disk, a read-only folder...: said about the output or cache folder (output.py).
+            # Nothing was published; a write that names no file, outside the output stage, was the cache's.
+            problem = exc if isinstance(exc, FolderError) else os_failure(
+                exc, (options.output or site_dir / "output").resolve(), site_cache(site_dir.resolve()), "cache")
+            if problem is None:
+                raise
+            return BuildReport([problem.diagnostic()])
         finally:
             gc.unfreeze()             # what the build froze (see _build_site) can be collected again
 
@@ -259,11 +268,17 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                                files=len(file_paths) if not diags.has_errors else 0,
                                seconds=time.perf_counter() - started, images=image_report)
         diags.extend(write_output(session, files, ctx, model, features, state.inputs_digest, state.defer_finish))
-    except BaseException:
+    except BaseException as exc:
         session.discard()
         abandon_early_work(model)
         if options.write:
-            state.forget(output)     # the folder may be half-published: the next build writes it whole
+            try:
+                state.forget(output)     # the folder may be half-published: the next build writes it whole
+            except OSError:              # a cache that cannot be written: the failure itself says so
+                pass
+        problem = os_failure(exc, output, site_cache(site_dir), "output") if options.write else None
+        if problem is not None:      # a page written on a full disk names no file: it was the output's
+            raise problem from exc
         raise
     if state.defer_finish and not state.templates_warm:     # serve: for the first edit (templates.py)
         warm_compiled(env)
@@ -279,7 +294,18 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         manifest.summary["image_sources"] = image_report.sources if image_report else 0
         manifest.summary[ADDRESSES] = published
         remember_plan(manifest.summary, key, docs, link_problems)
-        state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
+        try:
+            state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
+        except OSError as exc:       # published; only the record of it for the next build is lost
+            problem = os_failure(exc, output, site_cache(site_dir), "cache")
+            if problem is None:
+                raise
+            diags.extend([replace(problem.diagnostic("warning"), message=problem.message + " (the site was "
+                                  "published; the next build writes it whole)")])
+            try:
+                state.forget(output)
+            except OSError:
+                pass
         if session.deferred:
             deferred = lambda wait=False, steps=session.deferred: state.finish_later(output, steps, stamp, wait)  # noqa: E731
     return BuildReport(diags.sorted(), pages=session.pages, files=len(file_paths),

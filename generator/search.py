@@ -11,6 +11,7 @@ holds, and how "đ" is handled, is in `search_records`.
 """
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,8 +25,10 @@ from generator.fingerprint import digest_text
 from generator.incremental import FinishStep
 from generator.parallel import worker_count
 from generator.search_fresh import FRESH, choose_fresh, describe, save_base
-from generator.search_index import (BUNDLE_DIR, BundleCache, SearchIndexError, Item, member_row, pagefind_version,
-                                    part_digest, part_head, part_key, split_group, write_parts_file)
+from generator.os_failures import OS_PROBLEMS, os_failure, shown_path, site_cache
+from generator.search_index import (BUNDLE_DIR, BundleCache, Item, PagefindMissing, SearchIndexError, member_row,
+                                    pagefind_version, part_digest, part_head, part_key, split_group,
+                                    write_parts_file)
 from generator.search_records import GENERAL, Member, SearchRecord, category_names, member_record, model_members
 from generator.search_rolls import is_roll_page, page_records
 
@@ -146,10 +149,28 @@ def part_records(members: list[Member], names: dict[str, str], labels: dict[str,
     return [member_record(m, names, labels, language) for m in members]
 
 
-def unavailable(exc: Exception) -> Diagnostic:
-    """A failed index must not stop the news going out: a warning, and the search page says so."""
-    return Diagnostic("site.yaml", None, "warning", f"search index not built: {exc}",
-                      'check that Pagefind is installed: pip install "pagefind[bin]"')
+def index_failure(exc: Exception, staged: Path, cache: Path) -> list[Diagnostic]:
+    """What a part that could not be indexed or installed means (`staged`: the staged output).
+
+    Every failure is an error, and nothing is published: the last good site, whose search works,
+    stays. The system refused a file (a full disk, a read-only folder: os_failures.os_failure), in
+    the cache where Pagefind works or in the output: the message names that folder. How to
+    install Pagefind is said only when it is missing."""
+    failure = exc
+    if isinstance(exc, SearchIndexError) and exc.errno in OS_PROBLEMS:     # Pagefind's "(os error 28)"
+        failure = OSError(exc.errno, os.strerror(exc.errno))
+    if isinstance(failure, OSError):
+        problem = os_failure(failure, shown_path(staged), cache, default="cache")
+        if problem is not None:
+            return [problem.diagnostic()]
+        where = f" ({shown_path(failure.filename)})" if failure.filename else ""
+        return [Diagnostic(str(cache), None, "error", f"search index not built: {failure.strerror or failure}{where}",
+                           "nothing was published: build again, and if this repeats send this line to the developers")]
+    if isinstance(exc, PagefindMissing):
+        return [Diagnostic(str(cache), None, "error", f"search index not built: {exc}",
+                           'check that Pagefind is installed: pip install "pagefind[bin]"')]
+    return [Diagnostic(str(cache), None, "error", f"search index not built: {exc}",
+                       "nothing was published: build again, and if this repeats send this line to the developers")]
 
 
 class SearchFeature:
@@ -215,7 +236,7 @@ class SearchFeature:
             try:
                 cache.install_part(digests[part], plan.records(part), folder, part, partial(plan.remake, part))
             except (SearchIndexError, OSError) as exc:
-                return [unavailable(exc)]
+                return index_failure(exc, folder, site_cache(ctx.site_dir))
             if part not in plan.kept and part != FRESH:
                 remember_base(cache.folder, part, plan.describe(part, plan.members[part], digests[part]))
             return []
@@ -229,7 +250,9 @@ class SearchFeature:
                 for part, records in rolls.items():
                     cache.install_part(rolled[part], records, folder, part, lambda records=records: records)
             except (SearchIndexError, OSError) as exc:
-                problems.append(unavailable(exc))
+                problems.extend(index_failure(exc, folder, site_cache(ctx.site_dir)))
+                if any(p.severity == "error" for p in problems):
+                    return problems
             write_parts_file(folder, [*parts, *rolls], plan.hidden)
             return problems
 

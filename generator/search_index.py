@@ -30,6 +30,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,8 +58,20 @@ EXCLUDE = ["nav", "form", "select", "noscript", "script", ".breadcrumb", ".pagin
            ".visually-hidden"]
 
 
+OS_ERROR = re.compile(r"\(os error (\d+)\)")
+
+
 class SearchIndexError(Exception):
-    """Pagefind failed on a part (the message says why)."""
+    """Pagefind failed on a part (the message says why); `errno` when the system refused it
+    something (Pagefind's "(os error 28)": its disk is full)."""
+
+    def __init__(self, message: str, errno: int | None = None):
+        super().__init__(message)
+        self.errno = errno
+
+
+class PagefindMissing(SearchIndexError):
+    """Pagefind is not installed, or its program cannot be run: it never started."""
 
 
 class DamagedBundle(SearchIndexError):
@@ -317,12 +330,19 @@ def run_pagefind(work: Path, language: str) -> None:
     try:
         (work / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
     except OSError as exc:
-        raise SearchIndexError(f"cannot write Pagefind's settings: {exc}") from exc
+        raise SearchIndexError(f"cannot write Pagefind's settings: {exc}", exc.errno) from exc
     done = subprocess.run([sys.executable, "-m", "pagefind", "--silent"], cwd=work,
                           capture_output=True, text=True, errors="replace")
     if done.returncode != 0 or not (work / "bundle" / "pagefind-entry.json").is_file():
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise SearchIndexError(detail[-1] if detail else f"Pagefind exited with status {done.returncode}")
+        said = done.stderr or done.stdout
+        detail = said.strip().splitlines()
+        message = detail[-1] if detail else f"Pagefind exited with status {done.returncode}"
+        # Pagefind is one program that the `pagefind` package starts with os.execv: a Python error
+        # means it never ran (not installed, no binary for this machine, not executable).
+        if "No module named pagefind" in said or "Traceback (most recent call last)" in said:
+            raise PagefindMissing(message)
+        found = OS_ERROR.findall(said)        # Rust's io::Error: "No space left on device (os error 28)"
+        raise SearchIndexError(message, int(found[-1]) if found else None)
 
 
 def same_device(one: Path, other: Path) -> bool:

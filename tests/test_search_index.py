@@ -233,15 +233,22 @@ def test_an_edit_indexes_only_the_part_it_changed(copy_site, tmp_path, monkeypat
     assert written == {"2026"}
 
 
-def test_a_failing_indexer_is_a_warning_and_the_pages_still_go_out(copy_site, tmp_path, monkeypatch):
+def test_a_failing_indexer_is_an_error_and_the_last_site_stays(copy_site, tmp_path, monkeypatch):
+    """A site whose search silently broke is worse than yesterday's site with working search."""
+    site = copy_site("discovery")
+    assert build(site, tmp_path / "out").ok
+    before = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    (site / "content" / "pages").mkdir(parents=True, exist_ok=True)
+    (site / "content" / "pages" / "moi.md").write_text("---\ntitle: Trang mới\n---\n\nNội dung.\n", "utf-8")
+
     def broken(self, digest, written):
         raise SearchIndexError("Pagefind exited with status 1")
     monkeypatch.setattr(BundleCache, "_index", broken)
-    site = copy_site("discovery")
     report = build(site, tmp_path / "out")
-    assert report.ok
-    assert any(d.severity == "warning" and "search index not built" in d.message for d in report.diagnostics)
-    assert (tmp_path / "out" / "index.html").is_file()
+    assert not report.ok
+    assert any(d.severity == "error" and "search index not built" in d.message for d in report.diagnostics)
+    assert not any("Pagefind is installed" in (d.hint or "") for d in report.diagnostics)
+    assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before
 
 
 def test_two_builds_write_the_same_index(outputs):
