@@ -24,7 +24,7 @@ ADDRESSES = "addresses"         # the manifest summary's record: source path -> 
 
 def addresses(model) -> dict[str, str]:
     """Source path -> the site path it is published at, for every document with a page of its own."""
-    found = {a.path: urls.article(a.category, a.slug) for a in model.articles}
+    found = {a.path: urls.article(a, model.config.permalinks.article) for a in model.articles}
     found |= {p.path: urls.page(p.slug) for p in model.pages}
     found |= {c.path: urls.campaign(c.slug) for c in model.campaigns}
     return found
@@ -36,9 +36,9 @@ def _documents(model) -> Iterable:
     yield from model.campaigns
 
 
-def _own_url(doc) -> str:
+def _own_url(doc, model) -> str:
     if hasattr(doc, "category"):
-        return urls.article(doc.category, doc.slug)
+        return urls.article(doc, model.config.permalinks.article)
     if hasattr(doc, "targets"):
         return urls.campaign(doc.slug)
     return urls.page(doc.slug)
@@ -47,7 +47,7 @@ def _own_url(doc) -> str:
 def check_aliases(model, page_paths: set[str], file_paths: list[str]) -> list[Diagnostic]:
     """An old address may not be an address the site publishes (a page or a file: output paths
     `page_paths`, `file_paths` which holds the alias pages too), nor be claimed twice."""
-    own = {urls.output_path(_own_url(doc)): doc for doc in _documents(model)}
+    own = {urls.output_path(_own_url(doc, model)): doc for doc in _documents(model)}
     claims = Counter(urls.output_path(alias) for doc in _documents(model) for alias in doc.aliases)
     files = Counter(file_paths)
     claimed: dict[str, object] = {}
@@ -83,7 +83,8 @@ def redirect_page(target: str, canonical: str, title: str, ui: dict) -> bytes:
 
 def alias_files(model, links, ui: dict) -> list[OutputFile]:
     return [OutputFile(urls.output_path(alias),
-                       redirect_page(links.href(_own_url(doc)), links.absolute(_own_url(doc)), doc.title, ui))
+                       redirect_page(links.href(_own_url(doc, model)), links.absolute(_own_url(doc, model)),
+                                     doc.title, ui))
             for doc in _documents(model) for alias in doc.aliases]
 
 

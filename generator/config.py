@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator import urls
 from generator.branding import Branding, parse_branding
 from generator.diagnostics import ContentError, Diagnostics, did_you_mean
 from generator.url_policy import check_url
@@ -32,7 +33,11 @@ KNOWN_KEYS = {
     "feeds": "{length, full_content} for RSS and Atom feeds",
     "branding": "logo, brand_colour, accent_colour, favicon, head_html, footer_links, member_links",
     "new": "defaults for `build.py new`: {author} written into new articles",
+    "permalinks": "{article: pattern} of article addresses with :year :month :day :category :slug",
 }
+# The parts an article's permalink pattern may hold (urls.article fills them in).
+ARTICLE_TOKENS = (":year", ":month", ":day", ":category", ":slug")
+_PATTERN_SEGMENT = re.compile(r"^(?:[a-z0-9-]|:year|:month|:day|:category|:slug)+$")
 ORGANISATION_KEYS = ("name", "licence", "responsible", "address", "phone", "fax", "email")
 # The footer's legal line of an electronic information portal, e.g. "Nguyễn Văn An, Phó Chủ tịch".
 RESPONSIBLE_LABEL = "chịu trách nhiệm nội dung:"
@@ -64,6 +69,11 @@ class Organisation:
 
 
 @dataclass(frozen=True, slots=True)
+class Permalinks:
+    article: str = urls.ARTICLE_PATTERN
+
+
+@dataclass(frozen=True, slots=True)
 class FeedSettings:
     length: int = 20
     full_content: bool = False
@@ -84,6 +94,7 @@ class SiteConfig:
     categories: tuple[Category, ...] = ()
     feeds: FeedSettings = field(default_factory=FeedSettings)
     branding: Branding = field(default_factory=Branding)
+    permalinks: Permalinks = field(default_factory=Permalinks)
     lines: LineMap = field(default_factory=LineMap, compare=False, repr=False)
 
     @property
@@ -188,6 +199,7 @@ def parse_config(text: str, base_url_override: str | None = None) -> tuple[SiteC
         categories=_categories(raw.get("categories"), err),
         feeds=_feeds(raw.get("feeds"), err),
         branding=parse_branding(raw.get("branding"), diags, lines),
+        permalinks=_permalinks(raw.get("permalinks"), err),
         lines=lines,
     )
     return config, diags
@@ -314,3 +326,35 @@ def _feeds(value, err) -> FeedSettings:
         err("feeds.full_content must be true or false", "feeds", "full_content")
         full = False
     return FeedSettings(length, full)
+
+
+def _permalinks(value, err) -> Permalinks:
+    """`permalinks: {article: "/:year/:month/:slug/"}`: a federation moving from an old CMS keeps
+    its addresses. The pattern must name the slug, so that two articles have two addresses."""
+    if value is None:
+        return Permalinks()
+    if not isinstance(value, dict):
+        err("permalinks must be a mapping such as {article: \"/:category/:slug/\"}", "permalinks")
+        return Permalinks()
+    for key in value:
+        if key != "article":
+            err(f"unknown permalinks kind '{key}'", "permalinks", key, hint="only 'article' can be set")
+    pattern = value.get("article")
+    if pattern is None:
+        return Permalinks()
+    pattern = str(pattern).strip()
+    segments = pattern.strip("/").split("/")
+    problem = None
+    if not (pattern.startswith("/") and pattern.endswith("/")) or "//" in pattern:
+        problem = "must start and end with '/'"
+    elif ":slug" not in pattern:
+        problem = "must contain :slug, or two articles could share one address"
+    elif not all(_PATTERN_SEGMENT.match(s) for s in segments):
+        problem = f"may hold only {', '.join(ARTICLE_TOKENS)}, lower-case letters, digits and '-'"
+    elif segments[0] in urls.RESERVED:
+        problem = f"cannot start with /{segments[0]}/: the generator publishes its own pages there"
+    if problem:
+        err(f"permalinks.article '{pattern}' {problem}", "permalinks", "article",
+            hint="for example \"/:category/:slug/\" or \"/tin-tuc/:year/:month/:slug/\"")
+        return Permalinks()
+    return Permalinks(pattern)

@@ -60,10 +60,10 @@ def plan_key(shared: str | None, model: str | None, static_files: list[str]) -> 
 
 
 def find_body_edit(previous: Manifest | None, damaged: set[str], key: str | None, docs,
-                   published: set[str]) -> BodyEdit | None:
+                   published: set[str], pattern: str) -> BodyEdit | None:
     """A BodyEdit when this build may take the short path (see the module's docstring), else None.
 
-    `published`: keys of the articles the model publishes."""
+    `published`: keys of the articles the model publishes; `pattern` their permalink pattern."""
     if previous is None or key is None or damaged or previous.summary.get(PLAN_KEY) != key:
         return None
     before = previous.summary.get(ARTICLE_DIGESTS)
@@ -77,7 +77,7 @@ def find_body_edit(previous: Manifest | None, damaged: set[str], key: str | None
         return None
     changed = frozenset(path for path in now if before[path] != now[path])
     edited = tuple(a for a in docs.articles if a.path in changed and a.key in published)
-    replanned = {urls.output_path(urls.article(a.category, a.slug)) for a in edited}
+    replanned = {urls.output_path(urls.article(a, pattern)) for a in edited}
     kept = {path: entry for path, entry in previous.entries.items()
             if entry.origin in ("page", "file") and path not in replanned}
     return BodyEdit(edited, kept, changed, links)

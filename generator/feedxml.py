@@ -128,7 +128,7 @@ class FeedWriter:
 
     def _entry(self, fe, article: Article, fmt: str) -> None:
         config, absolute = self.model.config, self.links.absolute
-        page = absolute(urls.article(article.category, article.slug))
+        page = absolute(urls.article(article, config.permalinks.article))
         fe.id(entry_id(article, self.host, config.base_path))
         fe.title(article.title)
         fe.link(href=page, rel="alternate", type="text/html")

@@ -51,11 +51,11 @@ def known_targets(page_urls, file_paths, media, static_dirs: list[Path]) -> Targ
                    file_paths, media, static_dirs)
 
 
-def document_url(doc) -> str | None:
+def document_url(doc, article_pattern: str) -> str | None:
     """The URL a document is published at, to resolve relative links against; None if unknown."""
     kind = type(doc).__name__
     if kind == "Article":
-        return urls.article(doc.category, doc.slug)
+        return urls.article(doc, article_pattern)
     if kind == "Page":
         return urls.page(doc.slug)
     if kind == "Campaign":
@@ -63,7 +63,8 @@ def document_url(doc) -> str | None:
     return None
 
 
-def check_links(documents, known: Targets, held_back: set[str], base_url: str) -> list[Diagnostic]:
+def check_links(documents, known: Targets, held_back: set[str], base_url: str,
+                article_pattern: str) -> list[Diagnostic]:
     """Every broken internal link or image in the given documents' bodies.
 
     `held_back` holds the URLs of articles that exist but are drafts or not yet due: a link to one
@@ -72,7 +73,7 @@ def check_links(documents, known: Targets, held_back: set[str], base_url: str) -
     problems = []
     base_path = urlsplit(base_url).path or "/"
     for doc in documents:
-        here = document_url(doc)
+        here = document_url(doc, article_pattern)
         for kind, targets in (("link", getattr(doc, "links", ())), ("image", getattr(doc, "images", ()))):
             for target in dict.fromkeys(targets):
                 problem = _check_one(target, kind, here, known, held_back, base_url, base_path)
@@ -178,6 +179,6 @@ def check_site_links(docs, page_urls, file_paths, ctx, only: frozenset[str] | No
         documents = [doc for doc in documents if doc.path in only]
     known = known_targets(page_urls, file_paths, ctx.media,
                           ctx.theme.static_dirs if ctx.theme else [])
-    held_back = {urls.article(a.category, a.slug) for a in docs.articles
+    held_back = {urls.article(a, ctx.config.permalinks.article) for a in docs.articles
                  if not is_published(a, ctx.today, ctx.options.drafts)}
-    return check_links(documents, known, held_back, ctx.config.base_url)
+    return check_links(documents, known, held_back, ctx.config.base_url, ctx.config.permalinks.article)

@@ -229,9 +229,10 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
         key = plan_key(shared, inputs, [rel for folder in ctx.theme.static_dirs for _, rel in static_files(folder)])
         # Only article bodies changed: only their pages are planned (edits.py).
-        edit = find_body_edit(session.previous, session.damaged, key, docs, set(model.by_key))
+        edit = find_body_edit(session.previous, session.damaged, key, docs, set(model.by_key),
+                              config.permalinks.article)
         if edit is not None:
-            jobs = [RenderJob(urls.article(a.category, a.slug), "article.html", views.article(a))
+            jobs = [RenderJob(urls.article(a, config.permalinks.article), "article.html", views.article(a))
                     for a in edit.articles]
             session.carry_over(edit.kept)
         else:

@@ -45,7 +45,8 @@ def home_jobs(views: Views) -> Iterable[RenderJob]:
 
 def article_jobs(views: Views) -> Iterable[RenderJob]:
     for article in views.model.articles:
-        yield RenderJob(urls.article(article.category, article.slug), "article.html", partial(views.article, article))
+        yield RenderJob(urls.article(article, views.config.permalinks.article), "article.html",
+                        partial(views.article, article))
 
 
 def _paged(views: Views, kind: str, path_of, title: str, articles, description: str = "", crumbs=None):

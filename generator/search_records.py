@@ -72,7 +72,8 @@ class Member(NamedTuple):
 
 def model_members(model: SiteModel) -> list[Member]:
     """Articles (newest first), standalone pages and campaigns, in the order of their records."""
-    found = [Member(urls.article(a.category, a.slug), str(a.date.year), "article", a) for a in model.articles]
+    pattern = model.config.permalinks.article
+    found = [Member(urls.article(a, pattern), str(a.date.year), "article", a) for a in model.articles]
     found += [Member(urls.page(p.slug), GENERAL, "page", p) for p in model.pages]
     found += [Member(urls.campaign(c.slug), GENERAL, "campaign", c) for c in model.campaigns]
     return found

@@ -27,8 +27,18 @@ def category(key: str, number: int = 1) -> str:
     return paged(f"/{key}/", number)
 
 
-def article(category_key: str, slug: str) -> str:
-    return f"/{category_key}/{slug}/"
+# An article's address, as site.yaml's `permalinks: {article: …}` writes it (config.ARTICLE_TOKENS).
+ARTICLE_PATTERN = "/:category/:slug/"
+
+
+def article(doc, pattern: str) -> str:
+    """The address of an article (`category`, `slug`, `date`) by a permalink pattern:
+    "/:category/:slug/" -> "/thoi-su/hoi-nghi/"; "/:year/:month/:slug/" -> "/2026/04/hoi-nghi/"."""
+    if pattern == ARTICLE_PATTERN:          # the default, and by far the most common: no parsing
+        return f"/{doc.category}/{doc.slug}/"
+    date = doc.date
+    return (pattern.replace(":year", f"{date.year:04d}").replace(":month", f"{date.month:02d}")
+            .replace(":day", f"{date.day:02d}").replace(":category", doc.category).replace(":slug", doc.slug))
 
 
 def tag(name: str, number: int = 1) -> str:

@@ -8,6 +8,7 @@ from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, ERROR, WARNING, did_you_mean
 from generator.documents import Article, Campaign, Page
 from generator.model import is_published, resolve_reference, slug_index
+from generator import urls
 from generator.urls import RESERVED
 from generator.vietnamese import slugify
 
@@ -43,13 +44,13 @@ def check_categories(articles: list[Article], config: SiteConfig) -> list[Diagno
 
 def check_duplicates(articles: list[Article], pages: list[Page], config: SiteConfig) -> list[Diagnostic]:
     problems = []
-    by_key: dict[str, list[Article]] = defaultdict(list)
+    by_url: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
-        by_key[article.key].append(article)
-    for key, same in by_key.items():
+        by_url[urls.article(article, config.permalinks.article)].append(article)
+    for url, same in by_url.items():
         for article in same[1:]:
             problems.append(_at(article, "slug" if "slug" in article.key_lines else "title", ERROR,
-                                f"two articles would be published at /{key}/: this one and {same[0].path}",
+                                f"two articles would be published at {url}: this one and {same[0].path}",
                                 "give one of them a different 'slug:'"))
     taken = {c.key: "category" for c in config.categories} | {r: "reserved" for r in RESERVED}
     seen_pages: dict[str, Page] = {}

@@ -115,7 +115,7 @@ class Views:
         found = Shared({      # made once, shown on many pages: fingerprinted once (fingerprint.py)
             "key": article.key,
             "title": article.title,
-            "url": self.links.href(urls.article(article.category, article.slug)),
+            "url": self.links.href(urls.article(article, self.model.config.permalinks.article)),
             "date_iso": article.date.isoformat(),
             "date_short": format_short(article.date, self.language),
             "date_long": format_datetime(article.date, self.language),
@@ -205,7 +205,7 @@ class Views:
     def article(self, article: Article) -> ArticleContext:
         m, href = self.model, self.links.href
         category = self._categories[article.category]
-        path = urls.article(article.category, article.slug)
+        path = urls.article(article, m.config.permalinks.article)
         crumbs = [self.crumb(self.ui.get("home", "Trang chủ"), "/")]
         if category.parent:
             crumbs.append(self.crumb(self._categories[category.parent].name, urls.category(category.parent)))

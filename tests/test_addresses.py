@@ -178,3 +178,62 @@ def test_after_a_slug_change_with_an_alias_the_old_address_redirects(browser, si
     page.wait_for_url(origin + "/hoat-dong-cong-doan/bong-chuyen-ben-da/")
     assert page.locator("h1").inner_text() == "Khai mạc giải bóng chuyền công nhân"
     page.close()
+
+
+# -- permalink patterns ---------------------------------------------------------------------------
+
+def set_permalinks(site: Path, pattern: str) -> None:
+    with open(site / "site.yaml", "a", encoding="utf-8") as handle:
+        handle.write(f'permalinks: {{article: "{pattern}"}}\n')
+
+
+def test_a_permalink_pattern_sets_every_articles_address(site, tmp_path):
+    set_permalinks(site, "/tin-tuc/:year/:month/:day/:slug/")
+    edit(site, "content/articles/2026/hoi-nghi-nguoi-lao-dong.md", "/nu-cong/trao-qua-cho-nu-cong-nhan/",
+         "/tin-tuc/2026/03/08/trao-qua-cho-nu-cong-nhan/")        # a body link, written by the new pattern
+    out = tmp_path / "out"
+    report = build(site, out)
+    assert report.ok, [d.format() for d in report.diagnostics]
+    target = "/tin-tuc/2026/04/02/khai-mac-giai-bong-chuyen-cong-nhan/"
+    page = soup(out / target.strip("/") / "index.html")
+    assert page.find("h1").get_text(strip=True) == "Khai mạc giải bóng chuyền công nhân"
+    assert page.find("link", rel="canonical")["href"] == "https://ben-da.example.vn" + target
+    assert not (out / "hoat-dong-cong-doan" / "khai-mac-giai-bong-chuyen-cong-nhan").exists()
+    listing = soup(out / "hoat-dong-cong-doan" / "index.html")
+    assert target in {a["href"] for a in listing.select("main a")}
+    assert target in (out / "sitemap.xml").read_text("utf-8")
+    import feedparser
+    feed = feedparser.parse((out / "rss.xml").read_bytes())
+    assert "https://ben-da.example.vn" + target in {e.link for e in feed.entries}
+
+
+def test_changing_the_pattern_warns_for_each_moved_article(site, tmp_path):
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    set_permalinks(site, "/:year/:slug/")
+    report = build(site, out)
+    moved = [d for d in report.diagnostics if "moves from" in d.message]
+    assert len(moved) == 3 and all(d.message.split(" to ")[1].startswith("/2026/") for d in moved)
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ("/:category/", "must contain :slug"),
+    (":category/:slug", "must start and end with '/'"),
+    ("/:category/:slug.html/", "may hold only"),
+    ("/chu-de/:slug/", "cannot start with /chu-de/"),
+])
+def test_a_bad_permalink_pattern_is_an_error_of_site_yaml(site, tmp_path, pattern, message):
+    set_permalinks(site, pattern)
+    report = build(site, tmp_path / "out")
+    assert any(d.path == "site.yaml" and d.line == 24 and message in d.message for d in report.diagnostics), \
+        [d.format() for d in report.diagnostics]
+
+
+def test_two_articles_at_one_address_by_the_pattern_are_an_error(site, tmp_path):
+    set_permalinks(site, "/:year/:slug/")
+    (site / "content" / "articles" / "2026" / "trung.md").write_text(
+        "---\ntitle: Khai mạc giải bóng chuyền công nhân\ndate: 2026-05-01 08:00\ncategory: thoi-su\n---\n\nBài khác.\n",
+        "utf-8")
+    report = build(site, tmp_path / "out")
+    assert any("two articles would be published at /2026/khai-mac-giai-bong-chuyen-cong-nhan/" in d.message
+               for d in report.diagnostics)

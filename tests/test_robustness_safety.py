@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 
 from generator.diagnostics import ContentError
 from generator.documents import Article
+from generator.urls import ARTICLE_PATTERN
 from generator.linkcheck import _resolve, check_links, known_targets
 from generator.markdown_render import MarkdownRenderer
 from generator.sanitize import sanitize_html
@@ -130,7 +131,7 @@ KNOWN = known_targets(["/", "/thoi-su/", "/thoi-su/bai-a/", "/thoi-su/bai-b/", "
 
 
 def messages(doc, held_back=()) -> list[str]:
-    return [d.format() for d in check_links([doc], KNOWN, set(held_back), "https://ld.example.vn/")]
+    return [d.format() for d in check_links([doc], KNOWN, set(held_back), "https://ld.example.vn/", ARTICLE_PATTERN)]
 
 
 def test_good_links_pass():

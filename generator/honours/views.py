@@ -72,7 +72,7 @@ class HonourViews:
                          if item.unit_slug else None),
                 "photo": self.href(e.photo) if e.photo else None,
                 "article": ({"title": item.article.title,
-                             "url": self.href(urls.article(item.article.category, item.article.slug))}
+                             "url": self.href(urls.article(item.article, self.views.config.permalinks.article))}
                             if item.article else None),
                 "authors": list(e.authors),
                 "benefit": format_money(e.benefit, self.language) if e.benefit is not None else None,
