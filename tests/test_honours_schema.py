@@ -92,3 +92,11 @@ def test_two_rolls_with_one_file_name_clash(copy_site, tmp_path):
         "title: Trùng tên\nyear: 2024\nentries:\n  - name: A\n", encoding="utf-8")
     report = build(site, tmp_path / "out")
     assert any("two rolls would be published at /vinh-danh/khen-thuong-2025/" in d.message for d in report.diagnostics)
+
+
+def test_entries_may_name_their_section():
+    roll, problems = read("title: Khen thưởng\nkind: khen-thuong\nyear: 2024\nentries:\n"
+                          "  - collective: Tổ hàn số 2\n    section: A. TẬP THỂ\n"
+                          "  - name: Nguyễn Văn An\n")
+    assert problems == []
+    assert [e.section for e in roll.entries] == ["A. TẬP THỂ", ""]

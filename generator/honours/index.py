@@ -102,9 +102,18 @@ def build_index(rolls, articles) -> HonoursIndex:
     )
 
 
+def roll_sections(roll: HonourRoll) -> tuple[str, ...]:
+    """The roll's sections in file order (where each first appears); () when it has none."""
+    sections = tuple(dict.fromkeys(entry.section for entry in roll.entries))
+    return () if sections in ((), ("",)) else sections
+
+
 def _place(roll: HonourRoll, by_slug, by_key) -> tuple[Placed, ...]:
+    # Sections keep the order of the file; within one, entries are sorted as in a roll without any.
+    rank = {section: i for i, section in enumerate(roll_sections(roll))}
+    ordered = sorted(roll.entries, key=lambda entry: (rank.get(entry.section, 0), *entry_order(entry)))
     result = []
-    for number, entry in enumerate(sorted(roll.entries, key=entry_order), start=1):
+    for number, entry in enumerate(ordered, start=1):
         found = resolve_reference(entry.article, by_slug, by_key) if entry.article else []
         result.append(Placed(roll, entry, number, value_slug(entry_unit(entry)), person_key(entry),
                              found[0] if len(found) == 1 else None))

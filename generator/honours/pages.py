@@ -6,7 +6,7 @@ from typing import Iterable
 
 from generator import urls
 from generator.honours.facets import FACETS, facet_values
-from generator.honours.index import ENTRIES_PER_PAGE, HonoursIndex
+from generator.honours.index import ENTRIES_PER_PAGE, HonoursIndex, roll_sections
 from generator.honours.views import HonourViews
 from generator.output import OutputFile
 from generator.routes import RenderJob
@@ -42,7 +42,9 @@ def roll_data(index: HonoursIndex, slug: str) -> bytes:
 
     Entry: [number, title, detail, unit, locality, award, folded text]; the facet fields are
     indexes into `facets` (-1 for none) and the folded text is what a query without
-    diacritics is matched against (tone marks dropped, "đ" -> "d", lower case).
+    diacritics is matched against (tone marks dropped, "đ" -> "d", lower case). A roll in
+    sections also carries `sections` (their names, in file order) and `sectionOf`: for each
+    entry, in the same order, the index of its section (-1 for none).
     """
     placed = index.placed[slug]
     facets = {facet: [v.name for v in facet_values(placed, facet)] for facet in FACETS}
@@ -60,6 +62,10 @@ def roll_data(index: HonoursIndex, slug: str) -> bytes:
         entries.append([item.number, e.title, detail,
                         *(lookup[f].get(item.number, -1) for f in FACETS), search_fold(words)])
     data = {"roll": slug, "pageSize": ENTRIES_PER_PAGE, "facets": facets, "entries": entries}
+    sections = [s for s in roll_sections(placed[0].roll) if s] if placed else []
+    if sections:
+        index = {name: i for i, name in enumerate(sections)}
+        data |= {"sections": sections, "sectionOf": [index.get(item.entry.section, -1) for item in placed]}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -89,7 +89,8 @@ def read_entry(e: Fields, index: int) -> HonourEntry | None:
     present = [key for key in SUBJECTS if e.data.get(key) not in (None, "")]
     # Runs of spaces are typing slips ("Nguyễn  Văn An"): collapsed so names compare and show alike.
     texts = {key: " ".join(e.text(key).split()) for key in ("name", "collective", "initiative", "position", "unit",
-                                                            "locality", "award", "achievement", "note", "person", "field")}
+                                                            "locality", "award", "achievement", "note", "person", "field",
+                                                            "section")}
     authors = e.text_list("authors")
     benefit = e.number("benefit")
     if benefit is not None and benefit < 0:
@@ -119,6 +120,6 @@ def read_entry(e: Fields, index: int) -> HonourEntry | None:
         subject=SUBJECT_NAMES[subject], title=texts[subject], line=e.line(), position=texts["position"],
         unit=texts["unit"], locality=texts["locality"], award=texts["award"],
         achievement=texts["achievement"], photo=photo, article=article, note=texts["note"],
-        person=texts["person"], authors=authors, field=texts["field"], benefit=benefit,
+        person=texts["person"], authors=authors, field=texts["field"], benefit=benefit, section=texts["section"],
         key_lines={str(key): e.line(str(key)) for key in e.data},
     )

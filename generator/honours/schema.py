@@ -6,7 +6,7 @@ from dataclasses import dataclass, field as dataclass_field  # `field` is also a
 KINDS = ("cong-nhan-gioi", "sang-kien", "khen-thuong", "giai-thuong", "other")
 ROLL_KEYS = {"title", "kind", "year", "campaign", "issuer", "decision", "description", "entries"}
 # Keys every entry may carry, whatever it honours.
-COMMON_KEYS = {"unit", "locality", "award", "achievement", "photo", "article", "note", "person"}
+COMMON_KEYS = {"unit", "locality", "award", "achievement", "photo", "article", "note", "person", "section"}
 PERSON_KEYS = {"name", "position"}
 COLLECTIVE_KEYS = {"collective"}
 INITIATIVE_KEYS = {"initiative", "authors", "field", "benefit"}
@@ -34,6 +34,7 @@ class HonourEntry:
     authors: tuple[str, ...] = ()
     field: str = ""
     benefit: float | None = None   # value gained by an initiative, in đồng
+    section: str = ""              # the part of the list it is in ("A. TẬP THỂ", "KHỐI DOANH NGHIỆP")
     key_lines: dict = dataclass_field(default_factory=dict, compare=False, repr=False)  # key -> line
 
     def line_of(self, key: str) -> int:

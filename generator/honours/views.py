@@ -5,7 +5,7 @@ from collections import Counter
 
 from generator import urls
 from generator.honours.facets import FACETS, FacetValue, by_count, facet_values
-from generator.honours.index import ENTRIES_PER_PAGE, HonoursIndex, Placed, Unit
+from generator.honours.index import ENTRIES_PER_PAGE, HonoursIndex, Placed, Unit, roll_sections
 from generator.honours.schema import HonourRoll
 from generator.views import Views
 from generator.vietnamese import format_money, format_number
@@ -27,6 +27,7 @@ class HonourViews:
         self._facets: dict[str, dict[str, list[FacetValue]]] = {}
         self._headers: dict[tuple[str, bool], dict] = {}
         self._refs: dict[str, dict] = {}
+        self._sections: dict[str, dict[str, int]] = {}
         self._rolls = {r.slug: r for r in index.rolls}
         self._campaigns = {c.slug: c for c in views.model.campaigns}
 
@@ -164,26 +165,44 @@ class HonourViews:
                            "more_url": self.href(urls.honour_facets(roll.slug, facet))})
         return charts
 
-    def entry_pages(self, members: tuple[Placed, ...], path_of, number: int) -> tuple[list[dict], dict | None]:
-        """The sections (persons, collectives, initiatives) of one page, and the page list."""
+    def entry_pages(self, members: tuple[Placed, ...], path_of, number: int) -> tuple[list[dict], list[dict], dict | None]:
+        """The groups of one page by what they honour (persons, collectives, initiatives), the
+        roll's sections (parts) those groups sit in when it has any, and the page list."""
         total = max(1, -(-len(members) // ENTRIES_PER_PAGE))
         chunk = members[(number - 1) * ENTRIES_PER_PAGE: number * ENTRIES_PER_PAGE]
         sections: list[dict] = []
+        parts: list[dict] = []
+        numbers = self.section_numbers(chunk[0].roll) if chunk else {}
         for item in chunk:
-            if not sections or sections[-1]["subject"] != item.entry.subject:
-                sections.append({"subject": item.entry.subject, "title": self.ui.get("subject_" + item.entry.subject, ""),
-                                 "entries": []})
-            sections[-1]["entries"].append(self.entry(item))
+            part_number = numbers.get(item.entry.section, 0)
+            if not parts or parts[-1]["number"] != part_number:
+                parts.append({"number": part_number, "title": item.entry.section, "id": f"phan-{part_number}",
+                              "sections": []})
+            groups = parts[-1]["sections"]
+            if not groups or groups[-1]["subject"] != item.entry.subject:
+                subject = item.entry.subject
+                groups.append({"subject": subject, "title": self.ui.get("subject_" + subject, ""), "entries": [],
+                               "id": f"phan-{part_number}-{subject}" if part_number else f"nhom-{subject}"})
+                sections.append(groups[-1])
+            groups[-1]["entries"].append(self.entry(item))
         pagination = self.views.pagination(path_of, number, total, window=None)   # every page, named by range
         if pagination:
             for page in pagination["pages"]:
                 part = members[(page["number"] - 1) * ENTRIES_PER_PAGE: page["number"] * ENTRIES_PER_PAGE]
                 page["range"] = f"{_short(part[0])} – {_short(part[-1])}"
-        return sections, pagination
+        return sections, (parts if numbers else []), pagination
+
+    def section_numbers(self, roll: HonourRoll) -> dict[str, int]:
+        """A named section's number (1, 2… in file order), which its anchors carry on every page."""
+        found = self._sections.get(roll.slug)
+        if found is None:
+            named = [s for s in roll_sections(roll) if s]
+            found = self._sections[roll.slug] = {s: i for i, s in enumerate(named, start=1)}
+        return found
 
     def roll_page(self, roll: HonourRoll, number: int, facets: dict[str, list[FacetValue]]) -> dict:
         placed = self.index.placed[roll.slug]
-        sections, pagination = self.entry_pages(placed, lambda n: urls.honour_roll(roll.slug, n), number)
+        sections, parts, pagination = self.entry_pages(placed, lambda n: urls.honour_roll(roll.slug, n), number)
         heading = roll.title if number == 1 else f"{roll.title} – {self.ui.get('page', 'Trang')} {number}"
         return {
             "page": self.views.page_meta("honour-roll", urls.honour_roll(roll.slug, number), heading,
@@ -192,6 +211,7 @@ class HonourViews:
             "facet": None,
             "charts": self.charts(roll, facets) if number == 1 else [],
             "sections": sections,
+            "parts": parts,
             "pagination": pagination,
         }
 
@@ -209,7 +229,7 @@ class HonourViews:
 
     def facet_page(self, roll: HonourRoll, facet: str, value: FacetValue, number: int) -> dict:
         label = self.ui.get("facet_" + facet, facet)
-        sections, pagination = self.entry_pages(value.members, lambda n: urls.honour_facet(roll.slug, facet, value.slug, n), number)
+        sections, parts, pagination = self.entry_pages(value.members, lambda n: urls.honour_facet(roll.slug, facet, value.slug, n), number)
         title = f"{roll.title} – {label}: {value.name}"
         if number > 1:
             title += f" – {self.ui.get('page', 'Trang')} {number}"
@@ -223,6 +243,7 @@ class HonourViews:
                       "index_url": self.href(urls.honour_facets(roll.slug, facet))},
             "charts": [],
             "sections": sections,
+            "parts": parts,
             "pagination": pagination,
         }
 
