@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Protocol, runtime_checkable
 
 from generator import urls
 from generator.diagnostics import ERROR, WARNING, Diagnostic
@@ -22,37 +22,42 @@ NAME = "aliases"
 ADDRESSES = "addresses"         # the manifest summary's record: source path -> site path
 
 
-def addresses(model) -> dict[str, str]:
-    """Source path -> the site path it is published at, for every document with a page of its own."""
-    found = {a.path: urls.article(a, model.config.permalinks.article) for a in model.articles}
-    found |= {p.path: urls.page(p.slug) for p in model.pages}
-    found |= {c.path: urls.campaign(c.slug) for c in model.campaigns}
+@runtime_checkable
+class Addressed(Protocol):
+    """A feature's part of the model (`model.extras`) whose documents have pages of their own
+    (honour rolls): it lists them with their addresses, and they carry `path`, `title`,
+    `aliases` and `key_lines` like articles do."""
+
+    def addressed(self) -> Iterable[tuple[object, str]]: ...
+
+
+def published(model) -> list[tuple[object, str]]:
+    """(document, site path) of every document with a page of its own."""
+    pattern = model.config.permalinks.article
+    found = [(a, urls.article(a, pattern)) for a in model.articles]
+    found += [(p, urls.page(p.slug)) for p in model.pages]
+    found += [(c, urls.campaign(c.slug)) for c in model.campaigns]
+    for extra in model.extras.values():
+        if isinstance(extra, Addressed):
+            found += list(extra.addressed())
     return found
 
 
-def _documents(model) -> Iterable:
-    yield from model.articles
-    yield from model.pages
-    yield from model.campaigns
-
-
-def _own_url(doc, model) -> str:
-    if hasattr(doc, "category"):
-        return urls.article(doc, model.config.permalinks.article)
-    if hasattr(doc, "targets"):
-        return urls.campaign(doc.slug)
-    return urls.page(doc.slug)
+def addresses(model) -> dict[str, str]:
+    """Source path -> the site path it is published at (the record the next build compares)."""
+    return {doc.path: url for doc, url in published(model)}
 
 
 def check_aliases(model, page_paths: set[str], file_paths: list[str]) -> list[Diagnostic]:
     """An old address may not be an address the site publishes (a page or a file: output paths
     `page_paths`, `file_paths` which holds the alias pages too), nor be claimed twice."""
-    own = {urls.output_path(_own_url(doc, model)): doc for doc in _documents(model)}
-    claims = Counter(urls.output_path(alias) for doc in _documents(model) for alias in doc.aliases)
+    documents = published(model)
+    own = {urls.output_path(url): doc for doc, url in documents}
+    claims = Counter(urls.output_path(alias) for doc, _ in documents for alias in doc.aliases)
     files = Counter(file_paths)
     claimed: dict[str, object] = {}
     problems = []
-    for doc in _documents(model):
+    for doc, _ in documents:
         line = doc.key_lines.get("aliases")
         for alias in doc.aliases:
             out = urls.output_path(alias)
@@ -82,10 +87,8 @@ def redirect_page(target: str, canonical: str, title: str, ui: dict) -> bytes:
 
 
 def alias_files(model, links, ui: dict) -> list[OutputFile]:
-    return [OutputFile(urls.output_path(alias),
-                       redirect_page(links.href(_own_url(doc, model)), links.absolute(_own_url(doc, model)),
-                                     doc.title, ui))
-            for doc in _documents(model) for alias in doc.aliases]
+    return [OutputFile(urls.output_path(alias), redirect_page(links.href(url), links.absolute(url), doc.title, ui))
+            for doc, url in published(model) for alias in doc.aliases]
 
 
 def moved_addresses(before: dict[str, str] | None, now: dict[str, str], model) -> list[Diagnostic]:
@@ -94,8 +97,9 @@ def moved_addresses(before: dict[str, str] | None, now: dict[str, str], model) -
     file that is gone, with the `aliases:` line that keeps old links working."""
     if not before:
         return []
-    kept = {alias for doc in _documents(model) for alias in doc.aliases} | set(now.values())
-    by_path = {doc.path: doc for doc in _documents(model)}
+    documents = published(model)
+    kept = {alias for doc, _ in documents for alias in doc.aliases} | set(now.values())
+    by_path = {doc.path: doc for doc, _ in documents}
     problems = []
     for path, old in sorted(before.items()):
         if old in kept:

@@ -237,3 +237,19 @@ def test_two_articles_at_one_address_by_the_pattern_are_an_error(site, tmp_path)
     report = build(site, tmp_path / "out")
     assert any("two articles would be published at /2026/khai-mac-giai-bong-chuyen-cong-nhan/" in d.message
                for d in report.diagnostics)
+
+
+def test_a_roll_may_have_aliases_and_its_move_is_warned(site, tmp_path):
+    roll = "content/honours/2026/cong-nhan-gioi-2026.yaml"
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    (site / roll).rename(site / "content/honours/2026/cong-nhan-gioi-ben-da-2026.yaml")
+    report = build(site, out)
+    [warning] = [d for d in report.diagnostics if "no longer published" in d.message]
+    assert warning.path == roll and warning.message.startswith("/vinh-danh/cong-nhan-gioi-2026/")
+    moved = site / "content/honours/2026/cong-nhan-gioi-ben-da-2026.yaml"
+    moved.write_text(moved.read_text("utf-8").replace("year: 2026", "year: 2026\naliases: [/vinh-danh/cong-nhan-gioi-2026/]"),
+                     "utf-8")
+    assert build(site, out).ok
+    page = soup(out / "vinh-danh" / "cong-nhan-gioi-2026" / "index.html")
+    assert page.find("link", rel="canonical")["href"] == "https://ben-da.example.vn/vinh-danh/cong-nhan-gioi-ben-da-2026/"

@@ -37,7 +37,8 @@ class HonoursFeature:
                            ctx.today, ctx.options.drafts)
 
     def extend(self, model: SiteModel, docs, ctx) -> HonoursIndex:
-        return build_index(docs.other.get("honours", []), model.articles)
+        rolls = [r for r in docs.other.get("honours", []) if ctx.options.drafts or not r.draft]
+        return build_index(rolls, model.articles)
 
     def plan(self, views):
         index = honours_index(views.model)

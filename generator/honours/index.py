@@ -6,6 +6,7 @@ import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from generator import urls
 from generator.documents import Article
 from generator.honours.schema import HonourEntry, HonourRoll
 from generator.model import resolve_reference, slug_index
@@ -54,6 +55,10 @@ class HonoursIndex:
     persons: dict[str, tuple[Placed, ...]]           # person key -> appearances, oldest roll first
     units: dict[str, Unit]                           # unit slug -> unit
     by_campaign: dict[str, tuple[HonourRoll, ...]]   # campaign slug -> its rolls
+
+    def addressed(self):
+        """Each roll with its address (addresses.Addressed)."""
+        return [(roll, urls.honour_roll(roll.slug)) for roll in self.rolls]
 
 
 def entry_order(entry: HonourEntry) -> tuple:

@@ -45,12 +45,17 @@ def read_roll(data: bytes, path: str, markdown: MarkdownRenderer) -> tuple[Honou
     campaign = f.text("campaign")
     rendered = markdown.render(f.text("description"), extract_lead=True) if meta.get("description") else None
     entries = _entries(f, meta.get("entries"))
+    draft, aliases = f.boolean("draft"), f.aliases()
+    if not draft and not entries and isinstance(meta.get("entries"), list) and not diags.has_errors:
+        f.error("entries", "the roll has no entries: nothing to publish",
+                "list the persons, collectives or initiatives honoured, or keep 'draft: true'")
     if diags.has_errors:
         return None, diags.items
     key_lines = {str(k): lines.line(k) for k in meta} | {"": 1}
     return HonourRoll(path, slug, title, kind, year, entries, campaign=campaign, issuer=f.text("issuer"),
                       decision=f.text("decision"), description_html=rendered.html if rendered else "",
-                      summary=rendered.lead if rendered else "", key_lines=key_lines), diags.items
+                      summary=rendered.lead if rendered else "", key_lines=key_lines, draft=draft,
+                      aliases=aliases), diags.items
 
 
 def _year(f: Fields) -> int | None:

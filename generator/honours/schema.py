@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field  # `field` is also an entry key
 
 KINDS = ("cong-nhan-gioi", "sang-kien", "khen-thuong", "giai-thuong", "other")
-ROLL_KEYS = {"title", "kind", "year", "campaign", "issuer", "decision", "description", "entries"}
+ROLL_KEYS = {"title", "kind", "year", "campaign", "issuer", "decision", "description", "entries", "draft",
+             "aliases"}
 # Keys every entry may carry, whatever it honours.
 COMMON_KEYS = {"unit", "locality", "award", "achievement", "photo", "article", "note", "person", "section"}
 PERSON_KEYS = {"name", "position"}
@@ -55,3 +56,5 @@ class HonourRoll:
     description_html: str = ""
     summary: str = ""              # plain text of the description's first paragraph
     key_lines: dict = dataclass_field(default_factory=dict, compare=False, repr=False)
+    draft: bool = False
+    aliases: tuple[str, ...] = ()  # old addresses that redirect here (addresses.py)
