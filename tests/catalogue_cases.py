@@ -196,6 +196,16 @@ CASES = [
     Case("no-body-no-newline", write(ARTICLE, GOOD_HEAD + "---"), ARTICLE, 5, "the article has no text below this line"),
     Case("body-only-a-comment", write(ARTICLE, GOOD_HEAD + "---\n\n<!-- Viết nội dung ở đây -->\n"),
          ARTICLE, 5, "the article has no text below this line"),
+    Case("title-starts-with-a-quote", write(ARTICLE, "---\ntitle: \"Chuyến xe\" đưa 620 công nhân về quê\ndate: 2026-04-02 15:00\n"
+                                            "category: hoat-dong-cong-doan\n" + BODY),
+         ARTICLE, 2, "giá trị của 'title' bắt đầu bằng \"", "title: '\"Chuyến xe\" đưa 620 công nhân về quê'"),
+    Case("title-starts-with-an-anchor", write(ARTICLE, "---\ntitle: &Tin mới\ndate: 2026-04-02 15:00\n"
+                                              "category: hoat-dong-cong-doan\n" + BODY),
+         ARTICLE, 2, "giá trị của 'title' bắt đầu bằng &", "title: '&Tin mới'"),
+    Case("campaign-without-text", write("content/campaigns/trong.md", "---\ntitle: Phong trào trống\n---\n"),
+         "content/campaigns/trong.md", 3, "the campaign has no text below this line"),
+    Case("alias-climbs-out", write(ARTICLE, GOOD_HEAD + "aliases: [/tin/../../../etc/passwd]\n" + BODY),
+         ARTICLE, 5, "'..' cannot be part of an address"),
     # -- site.yaml -----------------------------------------------------------------------------
     Case("site-yaml-syntax", edit("site.yaml", "  thoi-su: Thời sự", "  thoi-su: Thời sự\n   bad: indentation"),
          "site.yaml", 22, "dòng này thụt lề 3 dấu cách", "thụt lề đúng 2 dấu cách: '  bad: indentation'"),
@@ -243,6 +253,11 @@ CASES = [
 
 HONOUR_ROLL = "content/honours/2026/cong-nhan-gioi-2026.yaml"
 HONOUR_CASES = [
+    Case("honours-no-entries", write(HONOUR_ROLL, "title: Công nhân giỏi 2026\nkind: cong-nhan-gioi\nyear: 2026\n"
+                                           "entries: []\n"), HONOUR_ROLL, 4, "the roll has no entries"),
+    Case("honours-bad-indentation", edit(HONOUR_ROLL, "    award: Công nhân giỏi\n  - name: Lê Thị Hồng",
+                                         "   award: Công nhân giỏi\n  - name: Lê Thị Hồng"),
+         HONOUR_ROLL, 8, "dòng này thụt lề 3 dấu cách", "thụt lề đúng 4 dấu cách"),
     Case("honours-photo-traversal", edit(HONOUR_ROLL, "    unit: Nhà máy gạch Bến Đá\n",
                                          "    unit: Nhà máy gạch Bến Đá\n    photo: ../../../etc/passwd\n"),
          HONOUR_ROLL, 8, "'photo' must be a path under /media/"),
