@@ -51,6 +51,18 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command(arguments: str) -> str:
+    """How the user runs a command of ours from where they are: with the Python they ran this one
+    with (".venv/bin/python build.py serve"), since a bare `python` has none of our packages."""
+    python = Path(sys.executable)
+    try:
+        shown = python.relative_to(Path.cwd()).as_posix() if not sys.platform.startswith("win") else \
+            str(python.relative_to(Path.cwd()))
+    except ValueError:
+        shown = "python"
+    return f"{shown} build.py {arguments}"
+
+
 def options_from(args) -> BuildOptions:
     return BuildOptions(output=args.output, drafts=args.drafts, base_url=args.base_url, today=args.today,
                         jobs=args.jobs, theme=args.theme)

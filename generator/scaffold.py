@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.cli import EXTRA_COMMANDS
+from generator.cli import EXTRA_COMMANDS, command
 from generator.config import CONFIG_FILE, ConfigError, SiteConfig, load_config
 from generator.diagnostics import did_you_mean
 from generator.vietnamese import slugify
@@ -75,7 +75,7 @@ def run(args) -> int:
     with open(target, "x", encoding="utf-8", newline="\n") as handle:   # "x": never overwrite
         handle.write(text)
     print(f"đã tạo {path}")
-    print("Mở tệp để viết nội dung; xem trước cả bản nháp bằng: python build.py serve --drafts")
+    print(f"Mở tệp để viết nội dung; xem trước cả bản nháp bằng: {command('serve --drafts')}")
     print("Tệp đang là bản nháp (draft: true): xóa dòng đó khi muốn xuất bản.")
     return 0
 
@@ -149,7 +149,7 @@ def honours_file(args, config: SiteConfig, slug: str, now: dt.datetime) -> tuple
         "#     award: Công nhân giỏi",
         "#   - collective: Công đoàn Công ty TNHH Minh Phát",
         "#     award: Bằng khen",
-        "# Danh sách dài trong Excel: python build.py import-honours TỆP.xlsx",
+        f"# Danh sách dài trong Excel: {command('import-honours TỆP.xlsx')}",
         "entries: []",
         "",
     ]

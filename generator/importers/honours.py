@@ -377,7 +377,7 @@ def roll_yaml(title: str, kind: str, year: int, entries: list[dict], issuer: str
         head["issuer"] = issuer
     if decision:
         head["decision"] = decision
-    comment = f"# Nhập từ {source} bằng `python build.py import-honours`; sửa trực tiếp tệp này nếu cần.\n" if source else ""
+    comment = f"# Nhập từ {source} bằng lệnh import-honours; sửa trực tiếp tệp này nếu cần.\n" if source else ""
     dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False)
     body = dump(head) + "entries:\n"
     for entry in entries:
