@@ -143,7 +143,7 @@ CASES = [
     Case("empty-file", write(ARTICLE, ""), ARTICLE, 1, "file is empty"),
     Case("blank-file", write(ARTICLE, "\n  \n\n"), ARTICLE, 1, "file is empty"),
     Case("binary-file", write_bytes(ARTICLE, b"---\ntitle: a\x00b\n---\n"), ARTICLE, 1, "NUL bytes"),
-    Case("five-megabyte-article", write(ARTICLE, GOOD_HEAD + "---\n\n" + ("Công nhân tranh tài sôi nổi. " * 12) * 15_000),
+    Case("eleven-million-character-article", write(ARTICLE, GOOD_HEAD + "---\n\n" + ("Công nhân tranh tài sôi nổi. " * 12) * 32_000),
          ARTICLE, 1, "file is too large", "split it"),
     # -- references across files ---------------------------------------------------------------
     Case("duplicate-slug", write("content/articles/2026/ban-sao.md", GOOD_HEAD + BODY),

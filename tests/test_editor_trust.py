@@ -207,3 +207,19 @@ def test_the_person_responsible_for_content_is_in_every_footer(site, tmp_path, t
         footer = BeautifulSoup((tmp_path / "out" / rel).read_text("utf-8"), "html.parser").find("footer")
         line = footer.select_one(".footer-responsible")
         assert line.get_text(" ", strip=True) == "Chịu trách nhiệm nội dung: Nguyễn Văn An, Phó Chủ tịch LĐLĐ huyện"
+
+
+# -- 6. long pasted lists ---------------------------------------------------------------------------
+
+def test_a_long_pasted_list_builds_with_a_warning_suggesting_an_attachment(site, tmp_path):
+    rows = "\n".join(f"| {i} | Nguyễn Thị Hoa {i} | Công ty May Bến Đá | 500.000 đ |" for i in range(1, 18_001))
+    article(site, GOOD, "Danh sách công nhân được hỗ trợ.\n\n| STT | Họ và tên | Đơn vị | Số tiền |\n|---|---|---|---|\n"
+            + rows + "\n")
+    assert len((site / ARTICLE).read_text("utf-8")) > 1_000_000
+    report = build(site, tmp_path / "out")
+    assert report.ok, [d.format() for d in report.diagnostics]
+    [warning] = [d for d in report.diagnostics if d.path == ARTICLE]
+    assert warning.severity == "warning" and "the text is very long (1.2 million characters)" in warning.message
+    assert "content/media/" in warning.hint
+    table = BeautifulSoup((tmp_path / "out" / "thoi-su" / "dai-hoi" / "index.html").read_text("utf-8"), "html.parser")
+    assert len(table.select("main table tbody tr")) == 18_000

@@ -9,7 +9,7 @@ from generator.diagnostics import ContentError, Diagnostic, Diagnostics
 from generator.documents import FORMATS, Article, Page, surface_digest
 from generator.markdown_render import MarkdownRenderer
 from generator.readers.fields import Fields
-from generator.readers.frontmatter import decode, key_lines, split
+from generator.readers.frontmatter import decode, key_lines, size_warnings, split
 from generator.search_text import d_words, plain_text
 from generator.sources import SourceFile
 from generator.vietnamese import MAX_SLUG, slugify
@@ -32,6 +32,7 @@ def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -
     except ContentError as exc:
         return None, [exc.diagnostic]
     f = Fields(doc.meta, source.path, doc.lines, diags)
+    diags.extend(size_warnings(doc, source.path))
     f.warn_unknown(ARTICLE_KEYS, "front-matter key")
 
     title = f.text("title", required=True)
@@ -100,6 +101,7 @@ def read_page(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Page | No
     except ContentError as exc:
         return None, [exc.diagnostic]
     f = Fields(doc.meta, source.path, doc.lines, diags)
+    diags.extend(size_warnings(doc, source.path))
     f.warn_unknown(PAGE_KEYS, "front-matter key")
     title = f.text("title", required=True)
     default_slug = source.path.rsplit("/", 1)[-1].removesuffix(".md")

@@ -6,7 +6,7 @@ from generator.documents import Campaign, Target
 from generator.markdown_render import MarkdownRenderer
 from generator.readers.articles import SLUG
 from generator.readers.fields import Fields
-from generator.readers.frontmatter import decode, key_lines, split
+from generator.readers.frontmatter import decode, key_lines, size_warnings, split
 from generator.sources import SourceFile
 
 CAMPAIGN_KEYS = {"title", "start", "end", "issuer", "document", "image", "targets", "summary", "draft", "aliases"}
@@ -20,6 +20,7 @@ def read_campaign(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Campa
     except ContentError as exc:
         return None, [exc.diagnostic]
     f = Fields(doc.meta, source.path, doc.lines, diags)
+    diags.extend(size_warnings(doc, source.path))
     f.warn_unknown(CAMPAIGN_KEYS, "front-matter key")
     slug = source.path.rsplit("/", 1)[-1].removesuffix(".md")
     if not SLUG.match(slug):

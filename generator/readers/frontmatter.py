@@ -6,13 +6,16 @@ from dataclasses import dataclass
 
 import frontmatter as python_frontmatter
 
-from generator.diagnostics import ContentError, Diagnostic, ERROR
+from generator.diagnostics import ContentError, Diagnostic, ERROR, WARNING
 from generator.yamlread import LineMap, load_yaml
 
 _BOUNDARY = python_frontmatter.YAMLHandler.FM_BOUNDARY
-# A news article is tens of kilobytes. Far larger files are pasted images or whole archives, and
-# Markdown would spend many seconds on them: they are refused with a message instead.
-MAX_DOCUMENT_CHARS = 1_000_000
+# A news article is tens of kilobytes, but lists pasted into one are real on union portals (a relief
+# list of 71,700 table rows is 4.4 million characters, ~20 s of Markdown): they build, with a
+# warning that suggests an attachment. Past MAX_DOCUMENT_CHARS (pasted images, whole archives) a
+# file would hold the build for minutes and its page would not open on a phone: it is refused.
+LARGE_DOCUMENT_CHARS = 1_000_000
+MAX_DOCUMENT_CHARS = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,16 @@ def split(text: str, path: str) -> FrontMatterDocument:
     body = text[closing.end():].lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     return FrontMatterDocument(meta, lines, body, body_line, text.count("\n", 0, closing.start()) + 1)
+
+
+def size_warnings(doc: FrontMatterDocument, path: str) -> list[Diagnostic]:
+    """A warning for a body past LARGE_DOCUMENT_CHARS: it builds, but a reader on a phone waits."""
+    if len(doc.body) <= LARGE_DOCUMENT_CHARS:
+        return []
+    return [Diagnostic(path, doc.body_line, WARNING,
+                       f"the text is very long ({len(doc.body) / 1e6:.1f} million characters): the page is slow "
+                       "to open on a phone",
+                       "put a long list in a spreadsheet or PDF under content/media/ and link it from the article")]
 
 
 def key_lines(doc: FrontMatterDocument, rendered=None) -> dict[str, int]:
