@@ -3,16 +3,14 @@ address, and in `serve` an open tab follows its page to the new address."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SITES, TODAY, build
+from conftest import SITES, build
 from generator.urls import alias
-from test_editorial_serve import free_port, saved, wait_until_up
+from test_editorial_serve import saved, start_serve
 
 ARTICLE = "content/articles/2026/giai-bong-chuyen.md"
 OLD_URL = "/hoat-dong-cong-doan/khai-mac-giai-bong-chuyen-cong-nhan/"
@@ -137,21 +135,9 @@ def test_a_deleted_article_warns_naming_its_address(site, tmp_path):
     assert warning.hint == f"if another page replaces it, add to that page: aliases: [{OLD_URL}]"
 
 
-def serve(site: Path, tmp_path: Path):
-    port = free_port()
-    log = tmp_path / "serve.log"
-    with open(log, "w") as sink:
-        process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site),
-                                    "--port", str(port), "--today", TODAY.isoformat()],
-                                   stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(base + "/", process, log)
-    return process, base
-
-
 @pytest.mark.browser
 def test_in_serve_a_retitled_articles_tab_follows_it(browser, site, tmp_path):
-    process, base = serve(site, tmp_path)
+    process, base, _ = start_serve(site, tmp_path)
     try:
         page = browser.new_page()
         page.goto(base + OLD_URL)

@@ -313,6 +313,19 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float
     pytest.fail(f"serve did not answer within {seconds} s:\n{log.read_text()}")
 
 
+def start_serve(site: Path, tmp_path: Path) -> tuple[subprocess.Popen, str, Path]:
+    """`build.py serve` of `site` on a free port, answering: (process, base URL, its log file)."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "w") as sink:
+        process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site),
+                                    "--port", str(port), "--today", TODAY.isoformat()],
+                                   stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + "/", process, log)
+    return process, base, log
+
+
 def saved(page, write, seconds: float = 15) -> float:
     """Run `write` (a save) and wait for the tab to load the page again; the seconds it took.
     The generous bound only tells "the tab reloaded" from "it never did"."""
@@ -328,15 +341,8 @@ def test_serve_reloads_on_save_shows_errors_and_recovers(browser, tmp_path, reco
     of its last reload: this sequence is what it used to swallow)."""
     site = tmp_path / "site"
     shutil.copytree(SITES / "editorial", site, ignore=shutil.ignore_patterns(".cache"))
-    port = free_port()
-    log = tmp_path / "serve.log"
-    with open(log, "w") as sink:
-        process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site),
-                                    "--port", str(port), "--today", TODAY.isoformat()],
-                                   stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
+    process, base, log = start_serve(site, tmp_path)
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(base + "/", process, log)
         page = browser.new_page()
         sockets = []
         page.on("websocket", lambda ws: sockets.append(ws.url))
@@ -364,7 +370,7 @@ def test_serve_reloads_on_save_shows_errors_and_recovers(browser, tmp_path, reco
         assert page.locator("h1").inner_text() == "Khai mạc giải bóng chuyền công nhân"
         assert "Mười hai đội bóng" in page.locator("main").inner_text()
         assert process.poll() is None, "the server stopped"
-        assert sockets and all(url == f"ws://127.0.0.1:{port}/livereload" for url in sockets), sockets
+        assert sockets and all(url == base.replace("http:", "ws:") + "/livereload" for url in sockets), sockets
         page.close()
     finally:
         process.terminate()

@@ -10,65 +10,23 @@ import asyncio
 import http.client
 import json
 import logging
-import shutil
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
-from tornado.netutil import bind_sockets
 from tornado.websocket import websocket_connect
 
-import generator.devhttp as devhttp
 import generator.serve_hosts as serve_hosts
-from conftest import ROOT, SITES, TODAY, build
-from generator.devserver import ServeState
+from conftest import ROOT, SITES, TODAY
+from test_editorial_serve import dev_server, editorial_output  # noqa: F401 - fixtures: one dev server set-up
 from generator.pipeline import BuildReport
 
 ARTICLE_URL = "/hoat-dong-cong-doan/khai-mac-giai-bong-chuyen-cong-nhan/"
 ARTICLE_TITLE = "Khai mạc giải bóng chuyền công nhân".encode()
 HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
-
-
-@pytest.fixture(scope="module")
-def editorial_output(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("serve-security")
-    shutil.copytree(SITES / "editorial", folder / "site", ignore=shutil.ignore_patterns(".cache"))
-    out = folder / "output"
-    report = build(folder / "site", out)
-    assert report.ok, [d.format() for d in report.diagnostics]
-    return out
-
-
-@pytest.fixture
-def dev_server(editorial_output):
-    """devhttp.DevServer bound to 127.0.0.1 (serve's default --host) on a free port, on a loop of
-    its own; yields (state, port)."""
-    state = ServeState(editorial_output, report=BuildReport([]), generation=1)
-    sockets = bind_sockets(0, "127.0.0.1")
-    running: dict = {}
-    ready = threading.Event()
-
-    async def main():
-        server = devhttp.DevServer(state, sockets)
-        server.start()
-        running["loop"], running["stop"] = asyncio.get_running_loop(), asyncio.Event()
-        ready.set()
-        await running["stop"].wait()
-        await server.close()
-
-    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    yield state, sockets[0].getsockname()[1]
-    state.stop()
-    running["loop"].call_soon_threadsafe(running["stop"].set)
-    thread.join(10)
-    for sock in sockets:
-        sock.close()
 
 
 def request(port: int, path: str, host: str, method: str = "GET", address: str = "127.0.0.1"):
