@@ -130,3 +130,14 @@ def test_roll_pages_split_under_the_size_budget(tmp_path, copy_site):
     last = soup(output, "vinh-danh/dai/trang-3")
     assert last.select_one(".honour-static .honour-list")["start"] == "401"
     assert [a.get_text(" ", strip=True) for a in last.select(".honour-pages a")][0] == "1 000 – 199"
+    # Page links above and below the list, as two navigation regions named apart.
+    first = soup(output, "vinh-danh/dai")
+    navs = first.select(".honour-static > nav.honour-pages")
+    static = first.select_one(".honour-static")
+    assert len(navs) == 2 and static.contents.index(navs[0]) < static.contents.index(first.select_one(".honour-static section"))
+    assert navs[0]["aria-label"] != navs[1]["aria-label"]
+    assert [a["href"] for a in navs[0].select("ol a")] == [a["href"] for a in navs[1].select("ol a")]
+    # What needs JavaScript starts hidden: the corner button to the filter, and the filter with its order.
+    assert first.select_one("button[data-roll-jump]").has_attr("hidden")
+    form = first.select_one("form[data-honour-filter]")
+    assert form.has_attr("hidden") and len(form.select("input[name=order]")) == 3

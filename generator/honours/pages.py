@@ -45,6 +45,11 @@ def roll_data(index: HonoursIndex, slug: str) -> bytes:
     diacritics is matched against (tone marks dropped, "đ" -> "d", lower case). A roll in
     sections also carries `sections` (their names, in file order) and `sectionOf`: for each
     entry, in the same order, the index of its section (-1 for none).
+
+    The roll's page orders (honours.js: by name, unit or award) are sorts on these integers, so
+    the server's collation travels with them: entries come in the roll's order (sections, then
+    Vietnamese name order), numbered 1, 2… in that order, and each facet's names are in Vietnamese
+    alphabetical order (text_sort_key). Keep both when changing this format.
     """
     placed = index.placed[slug]
     facets = {facet: [v.name for v in facet_values(placed, facet)] for facet in FACETS}

@@ -1,10 +1,23 @@
-// Live filtering of an honour roll across all its pages (no framework). The page works without
-// it: the roll is split into pages and into groups by unit, locality and award. This script
-// loads the roll's JSON index once, then filters by name (diacritics optional: "nguyen van an"
-// finds "Nguyễn Văn An", "d" finds "đ") and by the facet selects.
+// Live filtering and ordering of an honour roll across all its pages (no framework). The page
+// works without it: the roll is split into pages and into groups by unit, locality and award.
+// This script loads the roll's JSON index once, then filters by name (diacritics optional:
+// "nguyen van an" finds "Nguyễn Văn An", "d" finds "đ") and by the facet selects, and orders the
+// list by name (the default), unit or award.
+//
+// The orders are computed here rather than built as pages: built orders would be two more copies
+// of every page of every roll (22 more pages, about 2 MB, for the 2,140-name roll alone), for a
+// choice few readers make, with numbers and anchors unlike the name order's. The JSON index the
+// filter loads anyway already carries the server's collation (generator/honours/pages.py):
+// entries come in the roll's order (sections in file order, then Vietnamese name order, as
+// vietnamese.name_sort_key sorts: given name, family name, middle names) and each facet lists its
+// values in Vietnamese alphabetical order (text_sort_key), entries pointing at them by index. So
+// every order is a sort on integers (section, value index, entry number): no Intl.Collator, whose
+// "vi" rules vary between browsers and differ from the server's, and "by name" is the file's order.
 (function () {
   "use strict";
-  var STEP = 200;  // results shown at a time
+  var STEP = 200;  // entries shown at a time
+  var FACETS = ["unit", "locality", "award"];
+  var lang = document.documentElement.lang || "vi";
 
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
@@ -16,19 +29,28 @@
     return base + (page > 1 ? "trang-" + page + "/" : "") + "#muc-" + number;
   }
 
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
   function setup(form) {
     var output = document.querySelector("[data-honour-results]");
     var staticList = document.querySelector("[data-honour-static]");
-    var list = output.querySelector(".filter-results");
+    var results = output.querySelector(".filter-results");
     var more = output.querySelector(".filter-more");
     var status = form.querySelector(".filter-status");
     var input = form.querySelector("input[name=q]");
     var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
-    var FACETS = ["unit", "locality", "award"];
-    var data = null, matches = [], shown = 0, pending = null;
+    var jump = document.querySelector("[data-roll-jump]");
+    var data = null, block = [], matches = [], shown = 0, pending = null;
+    var order = null, counts = {}, list = null, group = null;
 
-    function message(name, count) {
-      return (form.getAttribute("data-msg-" + name) || "").replace("{n}", count.toLocaleString(document.documentElement.lang || "vi"));
+    function message(name, count, what) {
+      return (form.getAttribute("data-msg-" + name) || "").replace("{n}", count.toLocaleString(lang))
+        .replace("{order}", what || "");
     }
 
     function fillSelects() {
@@ -53,6 +75,9 @@
         })
         .then(function (json) {
           data = json;
+          // Sections are runs of the roll's order; an entry's run number keeps them in file order.
+          var run = 0, of = data.sectionOf || [];
+          block = data.entries.map(function (entry, i) { return i && of[i] !== of[i - 1] ? ++run : run; });
           fillSelects();
           status.textContent = "";
           return data;
@@ -64,29 +89,46 @@
       return pending;
     }
 
-    function renderMore() {
-      var base = form.getAttribute("data-base");
-      var fragment = document.createDocumentFragment();
-      matches.slice(shown, shown + STEP).forEach(function (entry) {
-        var item = document.createElement("li");
-        item.value = entry[0];
-        var link = document.createElement("a");
-        link.href = entryUrl(base, data.pageSize, entry[0]);
-        link.textContent = entry[1];
-        link.className = "honour-title";
-        item.appendChild(link);
-        var parts = [entry[2]];
-        FACETS.forEach(function (facet, i) {
-          var index = entry[3 + i];
-          if (index >= 0) { parts.push(data.facets[facet][index]); }
-        });
-        var meta = document.createElement("p");
-        meta.className = "honour-meta";
-        meta.textContent = parts.filter(Boolean).join(" · ");
-        item.appendChild(meta);
-        fragment.appendChild(item);
+    // The heading an entry goes under: its section, and the unit or award it is ordered by.
+    function groupOf(entry) {
+      var parts = [];
+      var section = data.sections ? data.sectionOf[entry[0] - 1] : -1;
+      if (section >= 0) { parts.push(data.sections[section]); }
+      if (order) {
+        var index = entry[3 + FACETS.indexOf(order.value)];
+        parts.push(index >= 0 ? data.facets[order.value][index] : order.getAttribute("data-none"));
+      }
+      return parts.join(" – ");
+    }
+
+    function renderEntry(entry) {
+      var item = element("li", "honour-entry");
+      item.value = entry[0];
+      var link = element("a", "honour-title", entry[1]);
+      link.href = entryUrl(form.getAttribute("data-base"), data.pageSize, entry[0]);
+      item.appendChild(link);
+      var meta = element("p", "honour-meta", entry[2]);
+      ["unit", "locality"].forEach(function (facet) {
+        var index = entry[3 + FACETS.indexOf(facet)];
+        if (index < 0) { return; }
+        if (meta.textContent) { meta.appendChild(document.createTextNode(" · ")); }
+        meta.appendChild(element("span", "honour-" + facet, data.facets[facet][index]));
       });
-      list.appendChild(fragment);
+      item.appendChild(meta);
+      if (entry[5] >= 0) { item.appendChild(element("p", "honour-award", data.facets.award[entry[5]])); }
+      return item;
+    }
+
+    function renderMore() {
+      matches.slice(shown, shown + STEP).forEach(function (entry) {
+        var name = groupOf(entry);
+        if (!list || name !== group) {
+          group = name;
+          if (name) { results.appendChild(element("h3", "filter-group", name + " (" + counts[name].toLocaleString(lang) + ")")); }
+          list = results.appendChild(element("ol", "honour-list"));
+        }
+        list.appendChild(renderEntry(entry));
+      });
       shown = Math.min(matches.length, shown + STEP);
       more.hidden = shown >= matches.length;
     }
@@ -97,12 +139,15 @@
       var chosen = selects.map(function (select) {
         return { at: 3 + FACETS.indexOf(select.getAttribute("data-facet")), value: select.value === "" ? null : Number(select.value) };
       }).filter(function (c) { return c.value !== null; });
-      var active = query !== "" || chosen.length > 0;
-      staticList.hidden = active;
-      output.hidden = !active;
-      list.textContent = "";
+      order = form.querySelector("input[name=order]:checked");
+      order = order && order.value ? order : null;
+      var filtered = query !== "" || chosen.length > 0;
+      staticList.hidden = filtered || order !== null;
+      output.hidden = !staticList.hidden;
+      results.textContent = "";
+      list = group = null;
       shown = 0;
-      if (!active) { status.textContent = ""; more.hidden = true; return; }
+      if (output.hidden) { status.textContent = ""; more.hidden = true; return; }
       var words = query.split(" ");
       matches = data.entries.filter(function (entry) {
         for (var i = 0; i < chosen.length; i++) {
@@ -114,7 +159,18 @@
         }
         return true;
       });
-      status.textContent = matches.length ? message("results", matches.length) : message("none", 0);
+      if (order) {
+        var at = 3 + FACETS.indexOf(order.value);
+        var rank = function (entry) { return entry[at] < 0 ? Infinity : entry[at]; };
+        matches.sort(function (a, b) {
+          return block[a[0] - 1] - block[b[0] - 1] || rank(a) - rank(b) || a[0] - b[0];
+        });
+      }
+      counts = {};
+      matches.forEach(function (entry) { var name = groupOf(entry); counts[name] = (counts[name] || 0) + 1; });
+      status.textContent = !matches.length ? message("none", 0)
+        : filtered ? message("results", matches.length)
+        : message("sorted", matches.length, order.parentNode.textContent.trim().toLocaleLowerCase(lang));
       renderMore();
     }
 
@@ -124,6 +180,7 @@
       timer = setTimeout(apply, 120);
     });
     selects.forEach(function (select) { select.addEventListener("change", apply); });
+    form.addEventListener("change", function (event) { if (event.target.name === "order") { apply(); } });
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
     form.addEventListener("reset", function () { setTimeout(apply, 0); });
     more.addEventListener("click", renderMore);
@@ -131,6 +188,31 @@
     selects.forEach(function (select) { select.addEventListener("focus", load, { once: true }); });
     form.hidden = false;
     if (selects.length) { load(); }
+    // A browser that restores the form on "back" gets the list that goes with it.
+    if (input.value.trim() || form.querySelector("input[name=order]:checked:not([value=''])")) { apply(); }
+
+    // The button in the screen's corner: to the filter, focused on the name. It steps aside while
+    // the name field, page links or the footer are on screen, so it never sits on a link to the
+    // next page or on the footer's text.
+    if (jump) {
+      jump.addEventListener("click", function () {
+        form.scrollIntoView({ block: "start" });
+        input.focus({ preventScroll: true });
+      });
+      if (!window.IntersectionObserver) { jump.hidden = false; return; }
+      var onScreen = [];
+      var observer = new IntersectionObserver(function (changes) {
+        changes.forEach(function (change) {
+          var at = onScreen.indexOf(change.target);
+          var on = change.target === input ? change.intersectionRatio > 0.99 : change.isIntersecting;
+          if (on && at < 0) { onScreen.push(change.target); }
+          if (!on && at >= 0) { onScreen.splice(at, 1); }
+        });
+        jump.hidden = onScreen.length > 0;
+      }, { threshold: [0, 1] });
+      [input].concat(Array.prototype.slice.call(document.querySelectorAll(".honour-pages, .site-footer")))
+        .forEach(function (target) { observer.observe(target); });
+    }
   }
 
   document.querySelectorAll("[data-honour-filter]").forEach(setup);
