@@ -3,11 +3,13 @@
 Pagefind (the `pagefind` PyPI package ships its binary) builds a chunked index: a browser loads
 only the chunks of the words it searches for and the fragments of the results it shows, so what
 one search downloads grows slowly with the site. The index is made of parts, one per year of
-articles plus the general and honour-roll parts (see `search_index`: why, and how each part is
-built once per content); they are written by finish steps into the staged output before it is
-published, under /pagefind/<part>/, with /pagefind/parts.json listing them. The search page's
-script (static/js/search.js) loads the first part and merges the others. What each record
-holds, and how "đ" is handled, is in `search_records`.
+articles plus the campaigns', the pages' (general) and the honour-roll parts, each holding one
+kind of record (see `search_index`: why, and how each part is built once per content); they are
+written by finish steps into the staged output before it is published, under /pagefind/<part>/,
+with /pagefind/parts.json listing them. The search page's script (static/js/search.js) loads the
+first part and merges the others, searches each kind of record apart (Pagefind's filter "kind")
+and shows the news first. What each record holds, how "đ" is handled, and the kinds, are in
+`search_records`.
 """
 from __future__ import annotations
 
@@ -24,12 +26,13 @@ from generator.features import register
 from generator.fingerprint import digest_text
 from generator.incremental import FinishStep
 from generator.parallel import worker_count
-from generator.search_fresh import FRESH, choose_fresh, describe, save_base
+from generator.search_fresh import choose_fresh, describe, fresh_parts, is_fresh, save_base
 from generator.os_failures import OS_PROBLEMS, os_failure, shown_path, site_cache
 from generator.search_index import (BUNDLE_DIR, BundleCache, Item, PagefindMissing, SearchIndexError, member_row,
                                     pagefind_version, part_digest, part_head, part_key, split_group,
                                     write_parts_file)
-from generator.search_records import GENERAL, Member, SearchRecord, category_names, member_record, model_members
+from generator.search_records import (GENERAL, KIND_CAMPAIGN, KIND_NEWS, KIND_PAGE, KIND_ROLL, KINDS, Member,
+                                      SearchRecord, category_names, member_record, model_members)
 from generator.search_rolls import is_roll_page, page_records
 
 if TYPE_CHECKING:
@@ -40,18 +43,31 @@ ROLLS_GROUP = "vinh-danh"     # the index part(s) of honour-roll entries, rolls 
 
 
 def search_view(views: "Views") -> dict:
-    """View data of /tim-kiem/: the form, where the index lives, and the result messages."""
+    """View data of /tim-kiem/: the form, where the index lives, the result messages, and the
+    kinds a reader may narrow the results to (search_records.KINDS, in the order shown)."""
     ui = views.ui
     title = ui.get("search_title", "Tìm kiếm")
     page = views.page_meta("search", urls.search(), title, ui.get("search_description", ""),
                            breadcrumb=[views.crumb(ui.get("home", "Trang chủ"), "/")])
+    labels = filter_labels(ui)
     return {
         "page": page,
         "search": {
             "bundle": views.links.href(f"/{BUNDLE_DIR}/"),
             "base": views.config.base_path,
             "language": views.config.language,
+            "kinds": [{"key": kind, "label": labels[kind]} for kind in KINDS],
         },
+    }
+
+
+def filter_labels(strings: dict[str, str]) -> dict[str, str]:
+    """The name of each kind on the search page's filter buttons."""
+    return {
+        KIND_NEWS: strings.get("search_filter_news", "Tin tức"),
+        KIND_CAMPAIGN: strings.get("search_filter_campaign", "Phong trào"),
+        KIND_PAGE: strings.get("search_filter_page", "Giới thiệu"),
+        KIND_ROLL: strings.get("search_filter_roll", "Vinh danh"),
     }
 
 
@@ -134,7 +150,7 @@ class SearchPlan:
 
 def ordered_parts(records: list[Item]) -> dict[str, list[Item]]:
     """The model's records (or members) by index part: newest year first (the search page's
-    primary part), then the general part (pages, campaigns)."""
+    primary part), then the campaigns, then the general part (pages)."""
     groups: dict[str, list[Item]] = {}
     for record in records:
         groups.setdefault(record.group, []).append(record)
@@ -210,9 +226,9 @@ class SearchFeature:
                 fresh, hidden = chosen
                 kept = frozenset(fresh.bases)
                 digests.update(fresh.bases)
-                if fresh.members:
-                    members[FRESH] = fresh.members
-                    digests[FRESH] = part_key(FRESH, fresh.members, sources, **context)
+                for name, found in fresh_parts(fresh.members).items():
+                    members[name] = found
+                    digests[name] = part_key(name, found, sources, **context)
             cache.touch(digests.values())
         # A part already in the cache needs only its key: an empty list stands for its records.
         make = partial(part_records, names=names, labels=labels, language=language)
@@ -237,7 +253,7 @@ class SearchFeature:
                 cache.install_part(digests[part], plan.records(part), folder, part, partial(plan.remake, part))
             except (SearchIndexError, OSError) as exc:
                 return index_failure(exc, folder, site_cache(ctx.site_dir))
-            if part not in plan.kept and part != FRESH:
+            if part not in plan.kept and not is_fresh(part):
                 remember_base(cache.folder, part, plan.describe(part, plan.members[part], digests[part]))
             return []
 

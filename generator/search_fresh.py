@@ -19,6 +19,10 @@ otherwise the same: every current record once, no old one.
 
 A base is remembered per part name in the cache (`base-<part>.json`: the bundle's key, the head
 and each member's row digest), written when a whole part is installed.
+
+The fresh records are indexed as one part per kind of record (`fresh_parts`: FRESH for
+articles, FRESH-<group> for the others), as the whole parts are: a Pagefind part holding two
+kinds would have other bytes at every build (see search_records, "Kinds").
 """
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ from typing import Callable
 
 from generator.search_records import Member
 
-FRESH = "cap-nhat"            # the fresh part's folder under /pagefind/ ("update")
+FRESH = "cap-nhat"            # the fresh part's folder under /pagefind/ ("update"), and its kinds' prefix
 FRESH_LIMIT = 50              # records; Pagefind indexes 50 in ~0.15 s, a year's part in ~2 s
 URLS_FILE = "bundle-urls.json"   # in a cached bundle: the URL of each fragment id (not installed)
 FRAGMENT_HEADER = b"pagefind_dcd"
@@ -52,7 +56,7 @@ class Base:
 class Fresh:
     """What a build indexes in the fresh part and what it hides in the bases it keeps."""
     bases: dict[str, str]                  # part -> base bundle key, published as it is
-    members: list[Member]                  # the records to index in FRESH
+    members: list[Member]                  # the records to index in the fresh parts (fresh_parts)
     hidden: dict[str, frozenset[str]]      # part -> URLs whose record in the base is stale
 
 
@@ -79,6 +83,21 @@ def plan_fresh(missing: dict[str, list[Member]], heads: dict[str, str], rows: di
     if not kept or len(fresh) > (FRESH_LIMIT if limit is None else limit):
         return None
     return Fresh(kept, fresh, hidden)
+
+
+def fresh_parts(members: list[Member]) -> dict[str, list[Member]]:
+    """The fresh members as parts of one kind each: FRESH for articles, FRESH-<group> for the
+    others (pages, campaigns), in the order of their first member."""
+    parts: dict[str, list[Member]] = {}
+    for member in members:
+        name = FRESH if member.kind == "article" else f"{FRESH}-{member.group}"
+        parts.setdefault(name, []).append(member)
+    return parts
+
+
+def is_fresh(part: str) -> bool:
+    """Whether an index part is one of fresh_parts."""
+    return part == FRESH or part.startswith(f"{FRESH}-")
 
 
 def choose_fresh(members: dict[str, list[Member]], digests: dict[str, str], cache: Path,

@@ -131,7 +131,7 @@ def part_head(name: str, members: list[Member], language: str, names: dict[str, 
                  module_closure_version("generator.reading"),
                  # only what the part's kinds of record read, so a label edit leaves the years alone
                  sorted(names.items()) if "article" in kinds else None,
-                 sorted(labels.items()) if kinds - {"article"} else None))
+                 sorted((kind, labels[kind]) for kind in kinds - {"article"})))
 
 
 def member_row(member: Member, sources: dict[str, str]) -> str:

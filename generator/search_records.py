@@ -15,6 +15,24 @@ would favour).
 
 The supplement starts with SENTINEL so the search page can cut it off and build excerpts from
 the text with its diacritics (static/js/search.js); the sentinel is removed from page text.
+
+Kinds: every record carries one Pagefind filter, `kind` (KIND_FILTER), whose value says what it
+is: a news article, a campaign, a page, or an honour-roll record (entry, roll or unit:
+search_rolls). The values are fixed keys, not the theme's labels, so every part of the index,
+the fresh part included, holds the same ones whatever the theme calls them. The search page runs
+a query once per kind, shows the counts, lets the reader narrow the results to one kind, and
+shows the kinds one after another (KINDS: news first; static/js/search.js says when another kind
+comes first), never mixed by score: Pagefind scores each part against its own word statistics,
+so a score of the rolls' part cannot be weighed against one of a year's part.
+
+Every part holds records of one kind only (a year's articles, CAMPAIGNS, GENERAL's pages, the
+rolls; the fresh part is split the same way: search_fresh.fresh_parts). Pagefind writes a
+filter's values in the order of a Rust hash map, which changes from run to run (Pagefind 1.5:
+"TODO: Change filter indexes to BTree to give them a stable hash"), so a part holding two kinds
+would have other bytes at every build.
+
+Blocks: the body's block and table-cell tags are padded with spaces (search_text.spaced), so the
+text of two neighbouring cells is two words in the index, not one.
 """
 from __future__ import annotations
 
@@ -24,13 +42,17 @@ from typing import NamedTuple
 
 from generator import urls
 from generator.model import SiteModel
-from generator.search_text import d_words, plain_text
+from generator.search_text import d_words, plain_text, spaced
 from generator.vietnamese import format_date, search_fold
 
-GENERAL = "chung"            # the index part of pages and campaigns
+GENERAL = "chung"            # the index part of standalone pages
+CAMPAIGNS = "phong-trao"     # the index part of campaigns (one kind per part: see below)
 SENTINEL = "\u2042"          # "⁂": not a word character, so Pagefind does not index it
 TITLE_WEIGHT = 7             # Pagefind's own weight for <h1>
 FOLDED_META = "folded"       # the title without diacritics; search.js weights it in ranking
+KIND_FILTER = "kind"         # the Pagefind filter of every record: one of KINDS
+KIND_NEWS, KIND_CAMPAIGN, KIND_PAGE, KIND_ROLL = "tin-tuc", "phong-trao", "gioi-thieu", "vinh-danh"
+KINDS = (KIND_NEWS, KIND_CAMPAIGN, KIND_PAGE, KIND_ROLL)     # in the order the search page shows them
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +60,18 @@ class SearchRecord:
     url: str          # site path without the deploy's base path (Pagefind adds its baseUrl);
                       # a result links here unless its "href" meta says otherwise
     html: str         # the document Pagefind indexes
-    group: str = GENERAL   # the part of the index it goes to (see search_index): a year, or GENERAL
+    group: str = GENERAL   # the part of the index it goes to (see search_index): a year, CAMPAIGNS or GENERAL
 
 
-def record_html(title: str, body_html: str, meta: dict[str, str], language: str, body_words: str | None = None) -> str:
+def record_html(title: str, body_html: str, meta: dict[str, str], language: str, body_words: str | None = None,
+                *, kind: str) -> str:
     """A search document: title and body for the index and excerpts, the "đ" supplement, and
-    metadata (what a result shows, and the folded title for ranking) outside the indexed text.
+    metadata (what a result shows, and the folded title for ranking) outside the indexed text;
+    its `kind` (one of KINDS) as a Pagefind filter.
     `body_words`: the body's supplement when the caller has it already (d_words of its text)."""
-    body_html = body_html.replace(SENTINEL, "")
+    if kind not in KINDS:
+        raise ValueError(f"no search kind {kind!r}")
+    body_html = spaced(body_html.replace(SENTINEL, ""))
     title_words = d_words(title)
     if body_words is None:
         body_words = d_words(plain_text(body_html))
@@ -53,7 +79,8 @@ def record_html(title: str, body_html: str, meta: dict[str, str], language: str,
     meta_html = "".join(f'<span data-pagefind-meta="{html.escape(key)}">{html.escape(value)}</span>'
                         for key, value in meta.items() if value)
     return (f'<!DOCTYPE html><html lang="{language}"><head><title>{html.escape(title)}</title></head><body>'
-            f'<main data-pagefind-body><h1 data-pagefind-meta="title">{html.escape(title)}</h1>{body_html}'
+            f'<main data-pagefind-body data-pagefind-filter="{KIND_FILTER}:{kind}">'
+            f'<h1 data-pagefind-meta="title">{html.escape(title)}</h1>{body_html}'
             f'<p>{SENTINEL}</p>'
             f'<p data-pagefind-weight="{TITLE_WEIGHT}">{html.escape(title_words)}</p>'
             f'<p>{html.escape(body_words)}</p></main>{meta_html}</body></html>')
@@ -65,17 +92,18 @@ class Member(NamedTuple):
     records are made only for the parts the bundle cache lacks. (A named tuple: every build
     makes one per document, three times faster than a frozen dataclass.)"""
     url: str
-    group: str        # the record's group: the article's year, or GENERAL
+    group: str        # the record's group: the article's year, CAMPAIGNS or GENERAL
     kind: str         # "article", "page" or "campaign": which function below makes its record
     doc: object       # the Article, Page or Campaign, exactly as its reader made it
 
 
 def model_members(model: SiteModel) -> list[Member]:
-    """Articles (newest first), standalone pages and campaigns, in the order of their records."""
+    """Articles (newest first), standalone pages and campaigns, in the order of their records;
+    each kind in parts of its own (a year's articles, CAMPAIGNS, GENERAL)."""
     pattern = model.config.permalinks.article
     found = [Member(urls.article(a, pattern), str(a.date.year), "article", a) for a in model.articles]
     found += [Member(urls.page(p.slug), GENERAL, "page", p) for p in model.pages]
-    found += [Member(urls.campaign(c.slug), GENERAL, "campaign", c) for c in model.campaigns]
+    found += [Member(urls.campaign(c.slug), CAMPAIGNS, "campaign", c) for c in model.campaigns]
     return found
 
 
@@ -94,13 +122,13 @@ def member_record(member: Member, names: dict[str, str], labels: dict[str, str],
     if member.kind == "article":
         html_ = _article_html(doc, names, language)
     elif member.kind == "page":
-        html_ = record_html(doc.title, doc.body_html, {"category": labels["page"]}, language)
+        html_ = record_html(doc.title, doc.body_html, {"category": labels["page"]}, language, kind=KIND_PAGE)
     elif member.kind == "campaign":
         intro = " ".join(p for p in (doc.summary, doc.issuer, doc.document) if p)
         body = f"<p>{html.escape(intro)}</p>{doc.body_html}" + "".join(
             f"<p>{html.escape(t.label)}</p>" for t in doc.targets)
         meta = {"category": labels["campaign"], "date": format_date(doc.start, language) if doc.start else ""}
-        html_ = record_html(doc.title, body, meta, language)
+        html_ = record_html(doc.title, body, meta, language, kind=KIND_CAMPAIGN)
     else:
         raise ValueError(f"no search record for a {member.kind!r}")
     return SearchRecord(member.url, html_, member.group)
@@ -117,7 +145,8 @@ def _article_html(article, names: dict[str, str], language: str) -> str:
     # the supplement of each part in turn: the same words as d_words of the whole text
     words = [d_words(lead), article.body_d_words, d_words(article.image_caption),
              d_words(article.byline or ", ".join(article.authors))]
-    return record_html(article.title, "".join(parts), meta, language, " ".join(w for w in words if w))
+    return record_html(article.title, "".join(parts), meta, language, " ".join(w for w in words if w),
+                       kind=KIND_NEWS)
 
 
 def model_records(model: SiteModel, labels: dict[str, str]) -> list[SearchRecord]:

@@ -9,6 +9,8 @@ their entries (so a name is not found three times over).
 What is read from the honours markup: `<main>` and its first `<h1>`; each element with the class
 `honour-entry` and an `id` is an entry, its `honour-title` element holds the name; elements with
 the class `honour-unit-list` list a unit's entries.
+
+Every record here is of the kind KIND_ROLL ("Vinh danh" on the search page), units included.
 """
 from __future__ import annotations
 
@@ -16,15 +18,16 @@ import html
 
 
 from generator import urls
-from generator.search_records import SearchRecord, record_html
+from generator.search_records import KIND_ROLL, SearchRecord, record_html
+from generator.search_text import BLOCK_TAGS
 
 ENTRY_CLASS, NAME_CLASS, UNIT_LIST_CLASS = "honour-entry", "honour-title", "honour-unit-list"
 # Page parts that are not the page's own text.
 CHROME_TAGS = ("nav", "form", "select", "script", "noscript", "style", "template")
 CHROME_CLASSES = ("breadcrumb", "pagination", "feed-links", "visually-hidden")
-# Elements whose text stands apart from the text around them.
-BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "br", "h2", "h3", "h4", "h5", "h6", "td", "th",
-          "section", "header", "footer", "figure", "figcaption", "table", "tr"}
+# Elements whose text stands apart from the text around them (an entry's text is read here; a
+# page's body goes to record_html, which pads the same tags with spaces for Pagefind).
+BLOCKS = BLOCK_TAGS
 
 
 def is_roll_page(rel_path: str) -> str | None:
@@ -100,7 +103,8 @@ def page_records(url: str, kind: str, page_html: str, labels: dict[str, str], la
         anchor = entry.get("id") or f"muc-{len(records) + 1}"
         meta = {"category": labels["roll"], "context": title, "href": f"{url}#{anchor}"}
         records.append(SearchRecord(f"{url}{anchor}.html",
-                                    record_html(name, f"<p>{html.escape(_text(entry))}</p>", meta, language)))
+                                    record_html(name, f"<p>{html.escape(_text(entry))}</p>", meta, language,
+                                                kind=KIND_ROLL)))
     if kind == "roll-page":
         return records
     _drop(entries)
@@ -108,4 +112,4 @@ def page_records(url: str, kind: str, page_html: str, labels: dict[str, str], la
     heading.drop_tree()
     body = "".join(lxml_html.tostring(child, encoding="unicode") for child in main)
     label = labels["unit"] if kind == "unit" else labels["roll"]
-    return [SearchRecord(url, record_html(title, body, {"category": label}, language)), *records]
+    return [SearchRecord(url, record_html(title, body, {"category": label}, language, kind=KIND_ROLL)), *records]

@@ -13,7 +13,7 @@ from conftest import SITES, build
 from generator import search, search_fresh, search_index, search_records
 from generator.search import built_records, ordered_parts, result_labels
 from generator.search_index import BundleCache, SearchIndexError, part_digest, part_key, split_group
-from generator.search_records import (GENERAL, SENTINEL, Member, SearchRecord, category_names, member_record,
+from generator.search_records import (CAMPAIGNS, GENERAL, SENTINEL, Member, SearchRecord, category_names, member_record,
                                       model_members, model_records, record_html)
 from generator.search_text import d_words
 from generator.search_rolls import is_roll_page, page_records
@@ -37,7 +37,7 @@ def outputs(tmp_path_factory) -> tuple[Path, Path]:
 def test_bundle_is_written_with_every_searchable_page(outputs):
     bundle = outputs[0] / "pagefind"
     parts = json.loads((bundle / "parts.json").read_text(encoding="utf-8"))["parts"]
-    # newest year first (the primary part the search page loads), then pages and campaigns, then rolls
+    # newest year first (the primary part the search page loads), then campaigns, pages, then rolls
     assert parts[0] == "2026/" and parts[-2:] == ["chung/", "vinh-danh/"]
     assert (bundle / parts[0] / "pagefind.js").is_file()
     pages = 0
@@ -145,7 +145,7 @@ def test_parts_are_keyed_by_their_sources_and_records_made_only_for_missing_part
     out = tmp_path / "out"
     assert build(site, out).ok
     first = seen["plans"][-1]
-    assert list(first) == ["2026", "2025", GENERAL]
+    assert list(first) == ["2026", "2025", CAMPAIGNS, GENERAL], "one kind of record per part"
     assert seen["records"] == 5 + 1 + 2, "a first build makes every record (articles, page, campaign)"
     # the records of the planned parts are the whole model's, in the same parts
     model = seen["model"]
@@ -184,7 +184,7 @@ def test_parts_are_keyed_by_their_sources_and_records_made_only_for_missing_part
     renamed = seen["plans"][-1]
     assert report.ok and [p for p in edited if edited[p] != renamed[p]] == ["2026", "2025"]
     assert seen["records"] == 5 + 1 and indexed(report) == {"2026", "2025"}
-    # (b) a result label of the theme: the general part only
+    # (b) a result label of the theme (pages'): the general part only, not the campaigns'
     seen["records"] = 0
     theme = site / "themes" / "rieng"
     theme.mkdir(parents=True)
@@ -194,7 +194,7 @@ def test_parts_are_keyed_by_their_sources_and_records_made_only_for_missing_part
     report = build(site, out)
     relabelled = seen["plans"][-1]
     assert report.ok and [p for p in renamed if renamed[p] != relabelled[p]] == [GENERAL]
-    assert seen["records"] == 2 and indexed(report) == {GENERAL}
+    assert seen["records"] == 1 and indexed(report) == {GENERAL}
 
 
 def indexed(report) -> set[str]:
@@ -227,8 +227,8 @@ def test_an_edit_indexes_only_the_part_it_changed(copy_site, tmp_path, monkeypat
     again = build(site, out)
     assert again.ok
     assert indexed == ["2026"]
-    # the other parts (pages and campaigns, honour rolls) were neither indexed nor written again
-    assert {p.name for p in (out / "pagefind").iterdir() if p.is_dir()} == {"2026", "chung", "vinh-danh"}
+    # the other parts (campaigns, pages, honour rolls) were neither indexed nor written again
+    assert {p.name for p in (out / "pagefind").iterdir() if p.is_dir()} == {"2026", CAMPAIGNS, "chung", "vinh-danh"}
     written = {p.split("/")[1] for p in again.changed if p.startswith("pagefind/")}
     assert written == {"2026"}
 
@@ -266,10 +266,10 @@ def test_d_words_are_folded_in_order():
 
 def test_record_keeps_the_text_and_adds_a_folded_supplement():
     html = record_html("Đại hội Công đoàn", "<p>Đoàn viên dự đại hội ⁂ lần thứ V</p>",
-                       {"date": "05/10/2026", "category": "Thời sự", "empty": ""}, "vi")
+                       {"date": "05/10/2026", "category": "Thời sự", "empty": ""}, "vi", kind="tin-tuc")
     text, supplement = html.split(f"<p>{SENTINEL}</p>")
     assert '<h1 data-pagefind-meta="title">Đại hội Công đoàn</h1>' in text
-    assert "<p>Đoàn viên dự đại hội  lần thứ V</p>" in text, "the sentinel is taken out of page text"
+    assert "<p> Đoàn viên dự đại hội  lần thứ V </p>" in text, "the sentinel is taken out of page text"
     assert '<p data-pagefind-weight="7">Dai doan</p>' in supplement
     assert "<p>Doan dai</p>" in supplement
     assert '<span data-pagefind-meta="category">Thời sự</span>' in supplement
@@ -290,7 +290,7 @@ def test_each_roll_entry_is_a_record_linked_to_its_place():
     assert first.url == "/vinh-danh/a/muc-1.html", "a file of its own for Pagefind"
     assert '<span data-pagefind-meta="href">/vinh-danh/a/#muc-1</span>' in first.html
     assert '<h1 data-pagefind-meta="title">Đặng Văn Đức</h1>' in first.html
-    assert "<p>Thợ lò Nhà máy Gạch</p>" in first.html
+    assert "<p> Thợ lò Nhà máy Gạch </p>" in first.html
     assert '<span data-pagefind-meta="context">Công nhân giỏi 2026</span>' in first.html
     assert "Dang Duc" in first.html.split(SENTINEL)[1], "the folded name is searchable"
     assert "Lý Quốc Bảo" in second.html

@@ -9,9 +9,26 @@
 // Ranking: Pagefind scores words one by one, so for "cong doan" a rarer word such as "doanh"
 // (doanh nghiệp) can outscore the "đoàn" the reader meant. Two corrections: the title folded to
 // plain letters (meta "folded") is searched with a weight, and within the first page of results
-// those whose title, then whose text, holds the query as a phrase (diacritics folded) come first.
+// those whose title is the query, then whose title, then whose text holds the query as a phrase
+// (diacritics folded) come first.
+//
+// Kinds: every record carries the Pagefind filter "kind" (news, campaign, page or honour roll:
+// generator/search_records.py). A query is run once per kind, and the results are shown kind by
+// kind, never mixed by score: Pagefind scores each index part against its own word statistics,
+// and the honour rolls are parts of their own where "công đoàn" is a rare word (a few collectives,
+// the surname Đoàn) while in a year of news every article holds it: on the sample site a roll
+// entry scored ~20 times the best article for "cong doan", yet only ~12 times the best one for
+// "nguyen thi lan", so no fixed weight of the rolls' parts (`indexWeight`) can put the news first
+// for the one and the person first for the other. The kinds come in the order of the filter
+// buttons (news first), except that a kind whose first page (PAGE_SIZE results, loaded anyway
+// to be shown or compared) holds a result matching the query better (its title is the query, or
+// holds it as a phrase: `phraseRank`) comes before the others: "nguyen thi lan" finds that
+// person's entry first, "cong doan" the news, although collectives named "Công đoàn …" hold the
+// phrase too. The reader can narrow the results to one kind (?loai=<kind>); the counts shown are
+// those of the results shown (superseded records left out).
 const SENTINEL = "\u2042";
 const RANKING = { metaWeights: { folded: 5, title: 5 } };
+const KIND_FILTER = "kind";
 const PAGE_SIZE = 10;
 const EXCERPT_WORDS = 30;
 
@@ -37,13 +54,21 @@ async function start(root) {
   const input = root.querySelector("input[name=q]");
   const status = root.querySelector("[role=status]");
   const list = root.querySelector("ol");
-  const more = root.querySelector("button[type=button]");
+  const more = root.querySelector(".search-more");
+  const bar = root.querySelector(".search-filters");
+  const buttons = bar ? [...bar.querySelectorAll("button[data-kind]")] : [];
+  const kinds = buttons.map((button) => button.dataset.kind).filter(Boolean);
   const strings = root.dataset;
   let pagefind = null;
-  let results = [];
+  let groups = null;         // the current query's results, kind by kind (in the buttons' order)
+  let entries = [];          // what the list shows, in order: each a function giving its data
   let shown = 0;
   let terms = [];
-  let generation = 0;
+  let query = "";
+  let generation = 0;        // one per query
+  let view = 0;              // one per rendering of the list (a query, or a filter chosen)
+  let selected = new URLSearchParams(window.location.search).get("loai") || "";
+  if (!kinds.includes(selected)) selected = "";
 
   // The index comes in parts (a year of articles each, see generator/search_index.py), listed
   // newest first in parts.json: the first is loaded with its script, the others are merged into
@@ -96,11 +121,14 @@ async function start(root) {
   }
 
   async function run(raw) {
-    const query = raw.normalize("NFC").trim().replace(/\s+/g, " ");
+    const text = raw.normalize("NFC").trim().replace(/\s+/g, " ");
     const mine = ++generation;
+    view++;
+    groups = null;
     list.replaceChildren();
     more.hidden = true;
-    if (!query) {
+    if (bar) bar.hidden = true;
+    if (!text) {
       status.textContent = "";
       root.dataset.state = "idle";
       return;
@@ -109,42 +137,115 @@ async function start(root) {
     root.dataset.state = "searching";
     try {
       const { api, hidden } = await load();
-      const search = await api.search(query);
-      if (mine !== generation || !search) return;     // a newer query has started
-      const found = await current(search.results, hidden);
+      // One search per kind (a page without the filter buttons: one search of everything).
+      const asked = kinds.length ? kinds : [""];
+      const searches = await Promise.all(asked.map((kind) =>
+        api.search(text, kind ? { filters: { [KIND_FILTER]: kind } } : {})));
+      if (mine !== generation || searches.some((search) => !search)) return;     // a newer query has started
+      const found = await Promise.all(searches.map((search) => current(search.results, hidden)));
       if (mine !== generation) return;
-      results = found;
-      terms = query.split(" ").map(bare).filter(Boolean);
-      shown = 0;
-      await showMore(mine);
-      if (mine !== generation) return;
-      // Announced once the first results are on the page.
-      status.textContent = fill(results.length ? strings.results : strings.none, { n: results.length, q: query });
-      root.dataset.state = "done";
+      query = text;
+      terms = text.split(" ").map(bare).filter(Boolean);
+      groups = asked.map((kind, index) => ({ kind, index, results: found[index], head: null, best: -1, opening: null }));
+      await show();
     } catch (error) {
-      status.textContent = strings.error;
-      root.dataset.state = "error";
+      if (mine === generation) failed();
     }
   }
 
-  async function showMore(mine) {
-    const batch = results.slice(shown, shown + PAGE_SIZE);
-    let data = await Promise.all(batch.map((result) => result.data()));
-    if (mine !== generation) return;
-    if (shown === 0) data = byPhrase(data, terms);
+  function failed() {
+    status.textContent = strings.error;
+    root.dataset.state = "error";
+  }
+
+  // The first page of a kind's results, loaded once: reordered by phrase, and its best phrase rank.
+  function opening(group) {
+    if (!group.opening) {
+      group.opening = Promise.all(group.results.slice(0, PAGE_SIZE).map((result) => result.data())).then((items) => {
+        group.best = Math.max(-1, ...items.map((item) => phraseRank(item, terms)));
+        group.head = byPhrase(items, terms);
+      });
+    }
+    return group.opening;
+  }
+
+  // The current query's results for the chosen kind (all kinds: kind by kind, see the top).
+  async function show() {
+    const ticket = ++view;
+    root.dataset.state = "searching";
+    const chosen = groups.filter((group) => !selected || group.kind === selected);
+    await Promise.all(chosen.map(opening));
+    if (ticket !== view) return;
+    const ordered = [...chosen].sort((a, b) => b.best - a.best || a.index - b.index);
+    entries = ordered.flatMap((group) => [
+      ...group.head.map((item) => () => item),
+      ...group.results.slice(PAGE_SIZE).map((result) => () => result.data()),
+    ]);
+    shown = 0;
+    list.replaceChildren();
+    await showMore(ticket);
+    if (ticket !== view) return;
+    // Announced once the first results are on the page.
+    const total = groups.reduce((sum, group) => sum + group.results.length, 0);
+    const values = { n: entries.length, q: query, kind: label(selected) };
+    if (selected && total) {
+      status.textContent = fill(entries.length ? strings.resultsKind : strings.noneKind, values);
+    } else {
+      status.textContent = fill(total ? strings.results : strings.none, values);
+    }
+    showCounts(total);
+    root.dataset.state = "done";
+  }
+
+  async function showMore(ticket) {
+    const batch = entries.slice(shown, shown + PAGE_SIZE);
+    const data = await Promise.all(batch.map((entry) => entry()));
+    if (ticket !== view) return;
     for (const item of data) list.append(renderResult(item, terms, root.dataset.base));
     shown += batch.length;
-    more.hidden = shown >= results.length;
+    more.hidden = shown >= entries.length;
+  }
+
+  // The filter buttons: each kind's count (a kind without results is left out, unless chosen).
+  function showCounts(total) {
+    if (!bar) return;
+    for (const button of buttons) {
+      const kind = button.dataset.kind;
+      const group = groups.find((found) => found.kind === kind);
+      const count = kind ? (group ? group.results.length : 0) : total;
+      button.querySelector(".search-filter-count").textContent = String(count);
+      button.setAttribute("aria-pressed", String(kind === selected));
+      button.hidden = kind !== "" && count === 0 && kind !== selected;
+    }
+    bar.hidden = total === 0;
+  }
+
+  function label(kind) {
+    const button = buttons.find((found) => found.dataset.kind === kind);
+    return button ? button.firstChild.textContent.trim() : "";
+  }
+
+  function remember(name, value) {
+    const url = new URL(window.location.href);
+    if (value) url.searchParams.set(name, value);
+    else url.searchParams.delete(name);
+    history.replaceState(null, "", url);
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const url = new URL(window.location.href);
-    url.searchParams.set("q", input.value);
-    history.replaceState(null, "", url);
+    remember("q", input.value);
     run(input.value);
   });
-  more.addEventListener("click", () => showMore(generation));
+  more.addEventListener("click", () => showMore(view).catch(failed));
+  for (const button of buttons) {
+    button.addEventListener("click", () => {
+      selected = button.dataset.kind;
+      remember("loai", selected);
+      for (const other of buttons) other.setAttribute("aria-pressed", String(other === button));
+      if (groups) show().catch(failed);     // a search under way shows the chosen kind when done
+    });
+  }
 
   const initial = new URLSearchParams(window.location.search).get("q") || "";
   input.value = initial;
@@ -177,13 +278,22 @@ function renderResult(item, terms, base) {
   return li;
 }
 
-// Stable reorder: title holds the query as a phrase, then the text does, then the rest.
+// How well a result matches the query as a phrase (diacritics folded): 3 its title is the query
+// (a person's name), 2 its title holds it, 1 its text does, 0 neither.
+function phraseRank(item, terms) {
+  if (!terms.length) return 0;
+  const phrase = " " + terms.join(" ") + " ";
+  const words = (text) => " " + text.split(/\s+/).map(bare).filter(Boolean).join(" ") + " ";
+  const title = words(item.meta.title || "");
+  if (title === phrase) return 3;
+  if (title.includes(phrase)) return 2;
+  return words((item.content || "").split(SENTINEL)[0]).includes(phrase) ? 1 : 0;
+}
+
+// Stable reorder by phraseRank (a query of one word is left in Pagefind's order).
 function byPhrase(items, terms) {
   if (terms.length < 2) return items;
-  const phrase = " " + terms.join(" ") + " ";
-  const has = (text) => (" " + text.split(/\s+/).map(bare).filter(Boolean).join(" ") + " ").includes(phrase);
-  const rank = (item) => (has(item.meta.title || "") ? 2 : has((item.content || "").split(SENTINEL)[0]) ? 1 : 0);
-  return items.map((item, index) => [rank(item), index, item])
+  return items.map((item, index) => [phraseRank(item, terms), index, item])
     .sort((a, b) => b[0] - a[0] || a[1] - b[1])
     .map((entry) => entry[2]);
 }
