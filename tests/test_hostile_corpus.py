@@ -55,7 +55,7 @@ def script_problems(html: str, where: str) -> list[str]:
                 problems.append(f"{where}: <script> {str(tag)[:80]}")
             if tag.get("type") == "application/ld+json":
                 json.loads(tag.string)                 # a data block that breaks out is not JSON
-        if tag.name in ("object", "embed", "applet", "base", "style", "svg", "math"):
+        if tag.name in ("object", "embed", "applet", "base"):
             problems.append(f"{where}: <{tag.name}>")
         for name, value in tag.attrs.items():
             if name.lower().startswith("on"):
