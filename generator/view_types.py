@@ -141,6 +141,15 @@ class HomeContext(TypedDict):            # home.html
     lead: Optional[Card]
     latest: list[Card]
     blocks: list[dict]                   # {category: CategoryRef, articles: list[Card]}
+    # Campaigns under way, then upcoming (2 at most; none once ended): a campaign ref as on
+    # campaigns.html (title, url, status, status_label, start, start_iso, end, end_iso, …) plus
+    # targets: the first 3 with a result and a goal, as campaigns.target_progress (label, text, bar, met…).
+    campaigns: list[dict]
+    # The newest honour rolls (4 at most; [] without the honours feature): title, url, year,
+    # kind_label, count, count_text, subjects [{subject, count}] (honours.views.HonourViews.roll_ref).
+    honour_rolls: list[dict]
+    videos: list[Card]                   # the newest `format: video` articles but the lead (3 at most)
+    more_links: dict                     # {campaigns, honours}: hrefs of their index pages, None when nothing shown
 
 
 class ArticleContext(TypedDict):         # article.html

@@ -6,6 +6,7 @@ once per article and shared by every page that lists it.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import parse_qs, quote
 
 from generator import url_policy, urls
@@ -21,6 +22,8 @@ from generator.model import SiteModel, Taxon
 from generator.vietnamese import format_datetime, format_short
 
 PAGE_WINDOW = 2       # page links either side of the current one in a list's pagination
+# The home page's side column: campaigns under way (or about to start), newest honour rolls, videos.
+HOME_CAMPAIGNS, HOME_CAMPAIGN_TARGETS, HOME_ROLLS, HOME_VIDEOS = 2, 3, 4, 3
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 
 
@@ -195,12 +198,44 @@ class Views:
             if members:
                 blocks.append({"category": self.category_ref(category.key),
                                "articles": self.cards(members[:blocks_per_category])})
+        campaigns, rolls = self.home_campaigns(), self.home_honour_rolls()
         return {
             "page": self.page_meta("home", "/", self.config.title),
             "lead": self.card(lead) if lead else None,
             "latest": self.cards(rest[:8]),
             "blocks": blocks,
+            "campaigns": campaigns,
+            "honour_rolls": rolls,
+            "videos": self.cards(islice((a for a in rest if a.format == "video"), HOME_VIDEOS)),
+            # The pages listing them all (each exists whenever there is something to list).
+            "more_links": {"campaigns": self.links.href(urls.campaigns()) if campaigns else None,
+                           "honours": self.links.href(urls.honours()) if rolls else None},
         }
+
+    def home_campaigns(self) -> list[dict]:
+        """Campaigns under way, then those about to start (ended ones are left out): each as on
+        the campaigns page (campaigns.CampaignViews.ref) with the progress of its first targets
+        that have both a result and a goal."""
+        # imported here: generator.campaigns (a feature) imports this module
+        from generator.campaigns import ENDED, CampaignViews, campaign_order, campaign_status, target_progress
+        refs = CampaignViews(self)
+        shown = []
+        for campaign in campaign_order(self.model.campaigns, self.model.today):
+            if len(shown) == HOME_CAMPAIGNS or campaign_status(campaign, self.model.today) == ENDED:
+                break
+            targets = (target_progress(t, self.language) for t in campaign.targets)
+            shown.append({**refs.ref(campaign),
+                          "targets": list(islice((t for t in targets if t["bar"] is not None), HOME_CAMPAIGN_TARGETS))})
+        return shown
+
+    def home_honour_rolls(self) -> list[dict]:
+        """The newest honour rolls (honours.views.HonourViews.roll_ref); none without the feature."""
+        index = self.model.extras.get("honours")
+        if not index or not index.rolls:
+            return []
+        from generator.honours.views import HonourViews
+        rolls = HonourViews(self, index)
+        return [rolls.roll_ref(roll) for roll in index.rolls[:HOME_ROLLS]]
 
     def article(self, article: Article) -> ArticleContext:
         m, href = self.model, self.links.href

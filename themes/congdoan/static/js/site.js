@@ -12,6 +12,20 @@
       today.hidden = false;
     } catch (e) { /* leave the line hidden */ }
   }
+  // The phone menu is a <details> that works without this; here Escape closes it (the focus goes
+  // back to its button) and so does a click anywhere else on the page.
+  var menu = document.querySelector(".nav-menu");
+  if (menu) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+    });
+  }
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
