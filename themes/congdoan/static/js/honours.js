@@ -187,7 +187,12 @@
     input.addEventListener("focus", load, { once: true });
     selects.forEach(function (select) { select.addEventListener("focus", load, { once: true }); });
     form.hidden = false;
-    if (selects.length) { load(); }
+    // The facet menus are filled from the roll's JSON once the page has loaded and painted: on a
+    // phone, loading it at once delayed the first paint of the title (Lighthouse LCP 1.5 -> 2.8 s).
+    if (selects.length) {
+      if (document.readyState === "complete") { load(); }
+      else { window.addEventListener("load", function () { setTimeout(load, 0); }, { once: true }); }
+    }
     // A browser that restores the form on "back" gets the list that goes with it.
     if (input.value.trim() || form.querySelector("input[name=order]:checked:not([value=''])")) { apply(); }
 
