@@ -13,6 +13,8 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
+from generator.diagnostics import WARNING, Diagnostic
+from generator.markdown_limits import neutralise
 from generator.pickling import quick_state
 from generator.sanitize import sanitize_html
 from generator.vietnamese import slugify
@@ -37,6 +39,16 @@ class RenderedMarkdown:
     links: tuple[str, ...]       # every href, as written in the source
     images: tuple[str, ...]      # every img src, as written in the source
     words: int
+    limited: tuple[int, str] | None = None   # (0-based line, what) where openers were made text
+
+
+def limit_warnings(rendered: RenderedMarkdown, path: str, first_line: int) -> list[Diagnostic]:
+    """The editor's warning when the body's unclosed openers were shown as text (markdown_limits)."""
+    if rendered.limited is None:
+        return []
+    line, what = rendered.limited
+    return [Diagnostic(path, first_line + line, WARNING, f"the text holds many {what}: they are shown as text",
+                       "close each '[' with ']' and each '(' with ')' (or write \\[), and each HTML tag with '>'")]
 
 
 class _BodyProcessor(Treeprocessor):
@@ -128,7 +140,8 @@ class MarkdownRenderer:
         self._md.reset()
         processor.reset()
         processor.extract_lead = extract_lead
-        html = sanitize_html(self._md.convert(text))
+        safe = neutralise(text)          # openers that never close: plain text (quadratic otherwise)
+        html = sanitize_html(self._md.convert(safe.text))
         headings = tuple(_flatten(self._md.toc_tokens))
         return RenderedMarkdown(
             html=html,
@@ -137,6 +150,7 @@ class MarkdownRenderer:
             links=tuple(processor.links),
             images=tuple(processor.images),
             words=len(text.split()),
+            limited=None if safe.first is None else (safe.text.count("\n", 0, safe.first), safe.what),
         )
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from generator.diagnostics import ContentError, Diagnostic, Diagnostics
 from generator.documents import FORMATS, Article, Page, surface_digest
-from generator.markdown_render import MarkdownRenderer
+from generator.markdown_render import MarkdownRenderer, limit_warnings
 from generator.readers.fields import Fields
 from generator.readers.frontmatter import decode, key_lines, size_warnings, split
 from generator.search_text import d_words, plain_text
@@ -50,6 +50,7 @@ def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -
             f.error("related", f"'{ref}' is not an article slug", "write the slug, or category/slug")
     sapo = f.text("sapo")
     rendered = markdown.render(doc.body, extract_lead=not sapo)
+    diags.extend(limit_warnings(rendered, source.path, doc.body_line))
     draft = f.boolean("draft")
     # A video or photo story may be its medium alone; any other published article needs text.
     if not draft and fmt in ("article", "interview") and not (rendered.html.strip() or rendered.lead):
@@ -112,6 +113,7 @@ def read_page(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Page | No
         f.error("slug" if "slug" in doc.meta else None, f"the slug is {len(slug)} characters long; "
                 f"a web address part may have at most {MAX_SLUG}", "write a shorter 'slug:'")
     rendered = markdown.render(doc.body)
+    diags.extend(limit_warnings(rendered, source.path, doc.body_line))
     aliases = f.aliases()
     if diags.has_errors or f.boolean("draft"):
         return None, diags.items

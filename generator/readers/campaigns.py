@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from generator.diagnostics import ContentError, Diagnostic, Diagnostics
 from generator.documents import Campaign, Target
-from generator.markdown_render import MarkdownRenderer
+from generator.markdown_render import MarkdownRenderer, limit_warnings
 from generator.readers.articles import SLUG
 from generator.readers.fields import Fields
 from generator.readers.frontmatter import decode, key_lines, size_warnings, split
@@ -32,6 +32,7 @@ def read_campaign(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Campa
         f.error("end", "the campaign ends before it starts")
     targets = _targets(f, doc.meta.get("targets"))
     rendered = markdown.render(doc.body)
+    diags.extend(limit_warnings(rendered, source.path, doc.body_line))
     draft = f.boolean("draft")
     if not draft and not (rendered.html.strip() or rendered.lead):
         diags.error(source.path, doc.closing_line, "the campaign has no text below this line: nothing to publish",
