@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import markdown
 from markdown.extensions import Extension
@@ -13,8 +13,8 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
-from generator.diagnostics import WARNING, Diagnostic
-from generator.markdown_limits import neutralise
+from generator.diagnostics import ERROR, WARNING, Diagnostic
+from generator.markdown_limits import Neutralised, crowded_paragraph, neutralise
 from generator.pickling import quick_state
 from generator.sanitize import sanitize_html
 from generator.vietnamese import slugify
@@ -40,10 +40,18 @@ class RenderedMarkdown:
     images: tuple[str, ...]      # every img src, as written in the source
     words: int
     limited: tuple[int, str] | None = None   # (0-based line, what) where openers were made text
+    crowded: tuple[int, int] | None = None   # (0-based line, links) of a paragraph too full to render
 
 
 def limit_warnings(rendered: RenderedMarkdown, path: str, first_line: int) -> list[Diagnostic]:
-    """The editor's warning when the body's unclosed openers were shown as text (markdown_limits)."""
+    """The editor's warning when the body's unclosed openers were shown as text, and the error for
+    a paragraph crowded with links (markdown_limits)."""
+    if rendered.crowded is not None:
+        line, links = rendered.crowded
+        return [Diagnostic(path, first_line + line, ERROR,
+                           f"this paragraph holds {links} links: Markdown takes minutes on so many in one paragraph",
+                           "make them a list, one link a line starting with '- ', or split the paragraph with "
+                           "blank lines")]
     if rendered.limited is None:
         return []
     line, what = rendered.limited
@@ -135,12 +143,21 @@ class MarkdownRenderer:
         )
 
     def render(self, text: str, extract_lead: bool = False) -> RenderedMarkdown:
+        """See `render_text`; a paragraph crowded with links (markdown_limits) is not rendered: the
+        reader reports it (`limit_warnings`)."""
+        safe = neutralise(text)          # openers that never close: plain text (quadratic otherwise)
+        crowded = crowded_paragraph(safe.text)
+        if crowded is not None:
+            return replace(self.render_text(""), crowded=crowded)
+        return self.render_text(text, extract_lead, safe)
+
+    def render_text(self, text: str, extract_lead: bool = False, safe: Neutralised | None = None) -> RenderedMarkdown:
         """Render one body; with `extract_lead` the first paragraph is returned apart, not in html."""
         processor = self._body.processor
         self._md.reset()
         processor.reset()
         processor.extract_lead = extract_lead
-        safe = neutralise(text)          # openers that never close: plain text (quadratic otherwise)
+        safe = safe or neutralise(text)
         html = sanitize_html(self._md.convert(safe.text))
         headings = tuple(_flatten(self._md.toc_tokens))
         return RenderedMarkdown(

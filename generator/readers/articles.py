@@ -53,7 +53,7 @@ def read_article(source: SourceFile, tz: ZoneInfo, markdown: MarkdownRenderer) -
     diags.extend(limit_warnings(rendered, source.path, doc.body_line))
     draft = f.boolean("draft")
     # A video or photo story may be its medium alone; any other published article needs text.
-    if not draft and fmt in ("article", "interview") and not (rendered.html.strip() or rendered.lead):
+    if not draft and fmt in ("article", "interview") and not (rendered.html.strip() or rendered.lead or rendered.crowded):
         diags.error(source.path, doc.closing_line, "the article has no text below this line: it would be "
                     "published empty",
                     "write the article below the front matter, or keep 'draft: true' until it is ready")

@@ -34,7 +34,7 @@ def read_campaign(source: SourceFile, markdown: MarkdownRenderer) -> tuple[Campa
     rendered = markdown.render(doc.body)
     diags.extend(limit_warnings(rendered, source.path, doc.body_line))
     draft = f.boolean("draft")
-    if not draft and not (rendered.html.strip() or rendered.lead):
+    if not draft and not (rendered.html.strip() or rendered.lead or rendered.crowded):
         diags.error(source.path, doc.closing_line, "the campaign has no text below this line: nothing to publish",
                     "write its purpose and how to take part below the front matter, or keep 'draft: true'")
     if diags.has_errors:
