@@ -61,6 +61,8 @@ def _escape_at(text: str, positions: list[int], replacement: str) -> str:
 
 def _brackets(text: str) -> tuple[str, int | None]:
     """Escape each `[` without its `]`, and each `[` of a `[…](` whose `(` never closes."""
+    if text.count("[") <= ALLOWED:          # C-speed count: every real article stops here
+        return text, None
     closed = _closed_parens(text)
     unclosed: list[int] = []
     stack: list[int] = []
@@ -106,6 +108,8 @@ def _closed_parens(text: str) -> set[int]:
 
 def _tag_openers(text: str) -> tuple[str, int | None]:
     """Escape each `<` that starts a tag-like run with no `>` before the next `<`."""
+    if text.count("<") <= ALLOWED:
+        return text, None
     marks = [(m.start(), m.group()) for m in re.finditer("[<>]", text)]
     found = [at for i, (at, mark) in enumerate(marks)
              if mark == "<" and _OPENER.match(text, at) and (i + 1 == len(marks) or marks[i + 1][1] != ">")]
@@ -116,6 +120,8 @@ def _tag_openers(text: str) -> tuple[str, int | None]:
 
 def _deep_html(text: str) -> tuple[str, int | None]:
     """Escape the start tags of raw HTML open deeper than MAX_DEPTH."""
+    if text.count("<") <= MAX_DEPTH:
+        return text, None
     depth, deep = 0, []
     for match in _TAG.finditer(text):
         closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
@@ -133,6 +139,8 @@ def _deep_html(text: str) -> tuple[str, int | None]:
 def crowded_paragraph(text: str) -> tuple[int, int] | None:
     """(0-based line, links) of the first paragraph holding more than MAX_PARAGRAPH_LINKS links.
     A list item, a table row, a heading or a quote line starts an inline run of its own."""
+    if text.count("](") + text.count("][") <= MAX_PARAGRAPH_LINKS:
+        return None
     start, links, crowded = 0, 0, None
     for number, line in enumerate(text.split("\n")):
         if not line.strip() or _BLOCK_START.match(line):
