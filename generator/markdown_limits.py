@@ -22,7 +22,14 @@ MAX_DEPTH = 100     # raw HTML elements open at once
 # so a paragraph of n links costs n^2 (400 links 1.35 s, 800 links 5.2 s, 2,000 links 33 s here).
 # Each item of a list is a paragraph of its own: a list of links costs what it holds.
 MAX_PARAGRAPH_LINKS = 300
+# Every inline match does it too, more cheaply: 32,000 escapes or entities or bold runs in one
+# paragraph cost 2 to 6 s, and 4 x as many 8 to 30 x as much. No written paragraph has 3,000 marks.
+MAX_PARAGRAPH_MARKS = 3_000
+_MARK_CHARS = ("\\", "[", "*", "_", "`", "&", "<")
 
+# A backslash and the character it escapes, or a mark: the escapes are matched so they are skipped.
+_BRACKET_MARKS = re.compile(r"\\.|(?P<mark>[\[\]])", re.S)
+_PAREN_MARKS = re.compile(r"\\.|(?P<mark>[()]|\n[ \t]*\n)", re.S)
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#|>)")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
 _OPENER = re.compile(r"<[/A-Za-z!?]")
@@ -66,19 +73,13 @@ def _brackets(text: str) -> tuple[str, int | None]:
     closed = _closed_parens(text)
     unclosed: list[int] = []
     stack: list[int] = []
-    index, size = 0, len(text)
-    while index < size:
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
+    for index, char in _marks(text, _BRACKET_MARKS):
         if char == "[":
             stack.append(index)
-        elif char == "]" and stack:
+        elif stack:
             start = stack.pop()
             if text.startswith("(", index + 1) and index + 1 not in closed:
                 unclosed.append(start)
-        index += 1
     unclosed += stack
     if len(unclosed) <= ALLOWED:
         return text, None
@@ -90,20 +91,22 @@ def _closed_parens(text: str) -> set[int]:
     """Offsets of every `(` that has its `)` in the same paragraph: one pass with a stack."""
     closed: set[int] = set()
     stack: list[int] = []
-    index, size = 0, len(text)
-    while index < size:
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
+    for index, char in _marks(text, _PAREN_MARKS):
         if char == "(":
             stack.append(index)
-        elif char == ")" and stack:
-            closed.add(stack.pop())
-        elif char == "\n" and text.startswith("\n\n", index):
-            stack.clear()              # a link never spans a blank line
-        index += 1
+        elif char == ")":
+            if stack:
+                closed.add(stack.pop())
+        else:
+            stack.clear()              # a blank line: a link never spans one
     return closed
+
+
+def _marks(text: str, pattern: re.Pattern):
+    """(offset, mark) of each mark `pattern` finds that no backslash escapes."""
+    for match in pattern.finditer(text):
+        if match.lastgroup == "mark":
+            yield match.start(), match.group()
 
 
 def _tag_openers(text: str) -> tuple[str, int | None]:
@@ -136,17 +139,21 @@ def _deep_html(text: str) -> tuple[str, int | None]:
     return _escape_at(text, deep, "&lt;"), deep[0]
 
 
-def crowded_paragraph(text: str) -> tuple[int, int] | None:
-    """(0-based line, links) of the first paragraph holding more than MAX_PARAGRAPH_LINKS links.
-    A list item, a table row, a heading or a quote line starts an inline run of its own."""
-    if text.count("](") + text.count("][") <= MAX_PARAGRAPH_LINKS:
+def crowded_paragraph(text: str) -> tuple[int, int, str] | None:
+    """(0-based line, count, "links" or "marks") of the first paragraph holding more than
+    MAX_PARAGRAPH_LINKS links or MAX_PARAGRAPH_MARKS Markdown marks. A list item, a table row, a
+    heading or a quote line starts an inline run of its own."""
+    if (text.count("](") + text.count("][") <= MAX_PARAGRAPH_LINKS
+            and sum(map(text.count, _MARK_CHARS)) <= MAX_PARAGRAPH_MARKS):
         return None
-    start, links, crowded = 0, 0, None
+    start, links, marks, crowded = 0, 0, 0, None
     for number, line in enumerate(text.split("\n")):
         if not line.strip() or _BLOCK_START.match(line):
             if crowded:
                 break
-            start, links = number + (not line.strip()), 0
+            start, links, marks = number + (not line.strip()), 0, 0
         links += line.count("](") + line.count("][") - line.count("\\[")      # escaped: no link
-        crowded = links > MAX_PARAGRAPH_LINKS
-    return (start, links) if crowded else None
+        marks += sum(map(line.count, _MARK_CHARS))
+        crowded = ((links, "links") if links > MAX_PARAGRAPH_LINKS else
+                   (marks, "marks") if marks > MAX_PARAGRAPH_MARKS else None)
+    return (start, *crowded) if crowded else None

@@ -40,18 +40,23 @@ class RenderedMarkdown:
     images: tuple[str, ...]      # every img src, as written in the source
     words: int
     limited: tuple[int, str] | None = None   # (0-based line, what) where openers were made text
-    crowded: tuple[int, int] | None = None   # (0-based line, links) of a paragraph too full to render
+    crowded: tuple[int, int, str] | None = None   # (0-based line, count, what) of a paragraph too full
 
 
 def limit_warnings(rendered: RenderedMarkdown, path: str, first_line: int) -> list[Diagnostic]:
     """The editor's warning when the body's unclosed openers were shown as text, and the error for
     a paragraph crowded with links (markdown_limits)."""
     if rendered.crowded is not None:
-        line, links = rendered.crowded
+        line, count, what = rendered.crowded
+        if what == "links":
+            return [Diagnostic(path, first_line + line, ERROR,
+                               f"this paragraph holds {count} links: Markdown takes minutes on so many in one "
+                               "paragraph", "make them a list, one link a line starting with '- ', or split the "
+                               "paragraph with blank lines")]
         return [Diagnostic(path, first_line + line, ERROR,
-                           f"this paragraph holds {links} links: Markdown takes minutes on so many in one paragraph",
-                           "make them a list, one link a line starting with '- ', or split the paragraph with "
-                           "blank lines")]
+                           f"this paragraph holds {count} Markdown marks ([ * _ ` & < \\): Markdown takes minutes "
+                           "on so many in one paragraph", "split it with blank lines, or check that it is text "
+                           "and not pasted code or data")]
     if rendered.limited is None:
         return []
     line, what = rendered.limited

@@ -26,8 +26,9 @@ def cost(markdown: MarkdownRenderer, body: str) -> float:
     return best
 
 
-@pytest.mark.parametrize("unit", sorted(set(PATTERNS)))
+@pytest.mark.parametrize("unit", sorted(set(PATTERNS)) + ["\\[", "&#91;", "**a** ", "`a` "])
 def test_hostile_patterns_render_in_linear_time(unit):
+    """Rendered (openers made text) or refused (a paragraph too full of marks): linear either way."""
     markdown = MarkdownRenderer()
     small, large = (cost(markdown, "Mở đầu.\n\n" + unit * n + "\n") for n in (N, 4 * N))
     assert large / small < 9, f"{unit!r} x {N}: {small:.3f} s, x {4 * N}: {large:.3f} s"   # 4 linear, 16 quadratic
@@ -70,6 +71,9 @@ def test_a_paragraph_crowded_with_links_is_an_error_and_a_list_of_them_builds():
     rendered = markdown.render("Đoạn đầu.\n\n" + " ".join(links) + "\n")
     [error] = limit_warnings(rendered, "content/articles/x.md", 7)
     assert (error.line, error.severity) == (9, "error") and f"holds {MAX_PARAGRAPH_LINKS + 1} links" in error.message
+    full = markdown.render("Đoạn đầu.\n\n" + "**đậm** chữ " * 2_000 + "\n")
+    [error] = limit_warnings(full, "content/articles/x.md", 7)
+    assert error.line == 9 and "holds 8000 Markdown marks" in error.message          # 4 stars a bold
     listed = markdown.render("Đoạn đầu.\n\n" + "\n".join("- " + link for link in links) + "\n")
     assert listed.crowded is None and listed.html.count("<li>") == MAX_PARAGRAPH_LINKS + 1
     small, large = cost(markdown, "\n".join("- " + l for l in links[:75])), cost(markdown, "\n".join("- " + l for l in links))
