@@ -21,7 +21,7 @@ from tornado.websocket import websocket_connect
 
 import generator.serve_hosts as serve_hosts
 from conftest import ROOT, SITES, TODAY
-from test_editorial_serve import dev_server, editorial_output  # noqa: F401 - fixtures: one dev server set-up
+from test_editorial_serve import dev_server, editorial_output, run_async  # noqa: F401 - fixtures: one dev server set-up
 from generator.pipeline import BuildReport
 
 ARTICLE_URL = "/hoat-dong-cong-doan/khai-mac-giai-bong-chuyen-cong-nhan/"
@@ -41,25 +41,6 @@ def request(port: int, path: str, host: str, method: str = "GET", address: str =
     body = response.read()
     connection.close()
     return response.status, body, {name.lower(): value for name, value in response.getheaders()}
-
-
-def run_async(scenario):
-    """asyncio.run(scenario()) on a thread of its own (a session's Playwright may keep an event
-    loop running on the main thread)."""
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["value"] = asyncio.run(scenario())
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(60)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 async def connect(port: int, host: str | None = None, origin: str | None = None):
