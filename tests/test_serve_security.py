@@ -12,7 +12,6 @@ import json
 import logging
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
