@@ -19,7 +19,8 @@ import jinja2
 from generator import parallel
 from generator.diagnostics import Diagnostic
 from generator.fingerprint import digest_text, file_stamp, value_digest
-from generator.output import Entry, Manifest, OutputFile, Staging
+from generator.output import Entry, Manifest, OutputFile
+from generator.publication import Publication, Published
 from generator.render import render_range
 
 
@@ -37,14 +38,18 @@ class FinishStep(NamedTuple):
 class OutputSession:
     """What one build writes, against what the previous build published."""
 
-    def __init__(self, target: Path | None, previous: Manifest | None, checked: bool = False):
+    def __init__(self, target: Path | None, previous: Manifest | None, checked: bool = False, hold: bool = True):
         """`checked`: the folder was found to hold what `previous` says since it was published
-        (serve's BuildState.verify), so it is not checked again."""
+        (serve's BuildState.verify), so it is not checked again. A session on a folder holds
+        its lock until `close` (with `hold`; else from `publish` on: see publication.py)."""
         self.target = target
-        usable = previous is not None and target is not None and previous.output == str(target) and target.is_dir()
+        self.publication = Publication(target, hold) if target is not None else None
+        usable = (previous is not None and target is not None and previous.output == str(target)
+                  and previous.generation is not None and previous.generation == self.publication.published())
         self.previous = previous if usable else None
         self.damaged = self.previous.damaged(target) if self.previous and not checked else set()
-        self.staging = Staging(target) if target is not None else None
+        self.staging = self.publication.staging if target is not None else None
+        self.published: Published | None = None
         self.entries: dict[str, Entry] = {}              # kept as published
         self.pending: dict[str, tuple] = {}              # staged: path -> (fingerprint, sha256, origin)
         self.finish_keys: dict[str, str] = {}
@@ -226,10 +231,11 @@ class OutputSession:
         deleted = set(self.previous.entries) - set(self.entries) - set(self.pending) if self.previous else set()
         self.changed = sorted(set(self.pending) | deleted)
         stats = self._stat_pending()
-        if self.previous is None:
-            self.staging.publish_swap()       # a first or full build: the staged tree is complete
+        if self.previous is None:             # a first or full build: the staged tree is complete
+            self.published = self.publication.publish_whole()
         else:
-            self.staging.publish_moves(list(self.pending), deleted)
+            self.published = self.publication.publish_changes(set(self.pending), set(self.entries), deleted,
+                                                              self.previous)
         self._record(stats)
 
     def _product(self, path: str, name: str) -> None:
@@ -245,11 +251,21 @@ class OutputSession:
             self.pending[path] = (sha, sha, origin)
 
     def discard(self) -> None:
-        if self.staging is not None:
-            self.staging.discard()
+        if self.publication is not None:
+            self.publication.discard()
+            self.publication.release()
+
+    def close(self) -> None:
+        """Let other builds publish into the folder (the manifest of this one is recorded)."""
+        if self.publication is not None:
+            self.publication.release()
 
     def manifest(self, inputs_key: str | None) -> Manifest:
-        return Manifest(str(self.target), dict(self.entries), dict(self.finish_keys), inputs_key)
+        published = self.published
+        return Manifest(str(self.target), dict(self.entries), dict(self.finish_keys), inputs_key,
+                        generation=published.generation if published else None,
+                        standby=published.standby if published else None,
+                        differs=published.differs if published else frozenset())
 
     def _products(self, name: str) -> list[str]:
         if self.previous is None:
@@ -331,7 +347,7 @@ def prepare_later(output: Path, manifest: Manifest, steps) -> tuple[OutputSessio
     """Run finish steps a build deferred, against the folder it published, in a private folder;
     the caller publishes the session (or discards it). None if the folder changed meanwhile or a
     step failed: the next build sees to it."""
-    session = OutputSession(output, manifest)
+    session = OutputSession(output, manifest, hold=False)
     if session.previous is None or session.damaged:
         session.discard()
         return None, []

@@ -57,15 +57,28 @@ OS_PROBLEMS: dict[int, tuple[str, dict[str, str]]] = {
 }
 OS_PROBLEMS[errno.EPERM] = OS_PROBLEMS[errno.EACCES]
 
-# Hidden names that stand for a file or folder of the output: the staging and backup folders
-# beside it (".output.new-PID-N", ".output.old-PID-N") and a copy beside a file it replaces.
+# Hidden names that stand for a file or folder of the output: the publication folder beside it
+# (".output.publish/staging-PID-N", ".output.publish/standby": publication.py), the backup
+# folder of a publish into a mount point (".output.old-PID-N") and a copy beside a file it replaces.
 _STANDS_FOR = re.compile(r"\.(.+)\.(?:new|old)-\d+(?:-\d+)?")
+_PUBLICATION = re.compile(r"\.(.+)\.publish")
+_PUBLICATION_TREE = re.compile(r"staging-.*|standby|aside")
 
 
 def shown_path(name) -> Path:
     """A path as the user knows it: absolute, a hidden staging name replaced by what it stands for."""
-    path = Path(os.path.abspath(os.fsdecode(name)))
-    return Path(*((m.group(1) if (m := _STANDS_FOR.fullmatch(part)) else part) for part in path.parts))
+    parts = list(Path(os.path.abspath(os.fsdecode(name))).parts)
+    shown = []
+    while parts:
+        part = parts.pop(0)
+        if (m := _PUBLICATION.fullmatch(part)) and parts and _PUBLICATION_TREE.fullmatch(parts[0]):
+            parts.pop(0)
+            shown.append(m.group(1))
+        elif m := _STANDS_FOR.fullmatch(part):
+            shown.append(m.group(1))
+        else:
+            shown.append(part)
+    return Path(*shown)
 
 
 def os_failure(exc: BaseException, output: Path | None = None, cache: Path | None = None,

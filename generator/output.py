@@ -1,20 +1,13 @@
-"""The only writer. Nothing in the published folder changes until a build has succeeded.
+"""What a build writes, before it is published (publication.py publishes it).
 
-A build stages what it writes in a folder beside the target, then publishes it one of two ways:
+A build stages the files it writes in a private folder (`Staging`); `Manifest` records what the
+published folder holds (a fingerprint, the bytes' sha256, size and mtime per file), so the next
+build can tell unchanged files from changed ones and notice files changed or deleted by hand
+(those are simply written again).
 
-- *move*: the staged files (only the changed ones) replace their namesakes one by one and files no
-  longer produced are deleted. Used by every build that has a usable manifest of the folder.
-- *swap*: the staged folder is a complete tree and replaces the published folder in one rename.
-  Used for a first or full build (no manifest, or the folder was deleted).
-
-Either way, a publish that fails midway (a full disk, a folder it may not write) puts back what
-it had changed before the error is raised. An output folder that is a mount point of its own (a
-Docker volume) cannot take a rename from the staging folder beside it: its files are copied in
-instead, each beside its namesake and then renamed over it.
-
-`Manifest` records what the published folder holds (a fingerprint, the bytes' sha256, size and
-mtime per file), so the next build can tell unchanged files from changed ones and notice files
-changed or deleted by hand (those are simply written again).
+An output folder that is a mount point of its own (a Docker volume) cannot be swapped whole: the
+staged files replace their namesakes one by one (`Staging.publish_moves`), each copied beside its
+namesake and renamed over it, and a publish that fails midway puts back what it had changed.
 """
 from __future__ import annotations
 
@@ -55,6 +48,9 @@ class Manifest:
     finish_keys: dict[str, str] = field(default_factory=dict)   # feature -> digest of its inputs
     inputs_key: str | None = None                               # see pipeline: nothing changed
     summary: dict = field(default_factory=dict)                 # report figures a no-change build repeats
+    generation: str | None = None       # the published generation it describes (publication.py)
+    standby: str | None = None          # the generation the standby tree holds, if known
+    differs: frozenset = frozenset()    # paths whose file differs between the two trees
 
     def __getstate__(self) -> dict:
         """The entries as two lists, of paths and of plain tuples: pickle writes and reads those
@@ -94,13 +90,11 @@ _SERIAL = itertools.count()      # two sessions of one process (serve) never sha
 class Staging:
     """A private folder next to `target` that collects this build's new and changed files."""
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, folder: Path):
         self.target = target.resolve()
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = self.target.parent / f".{self.target.name}.new-{os.getpid()}-{next(_SERIAL)}"
-        if self.folder.exists():
-            shutil.rmtree(self.folder)
-        self.folder.mkdir()
+        self.folder = folder
+        remove_path(folder)
+        folder.mkdir(parents=True)
         self.staged: set[str] = set()      # written or linked here by this build
         self._dirs: set[str] = {""}
 
@@ -176,33 +170,8 @@ class Staging:
         undo.done()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def publish_swap(self) -> None:
-        """Swap the complete staged tree in place of the target; if the second rename fails, the
-        old folder is put back. A target that cannot be renamed at all (a mount point: EBUSY,
-        EXDEV) gets the staged files moved (copied) into it instead, and loses the others."""
-        old = self.target.parent / f".{self.target.name}.old-{os.getpid()}-{next(_SERIAL)}"
-        if self.target.exists():
-            try:
-                os.replace(self.target, old)
-            except OSError as exc:
-                if exc.errno not in (errno.EBUSY, errno.EXDEV):
-                    raise
-                staged = set(_files(self.folder))
-                self.publish_moves(staged, set(_files(self.target)) - staged)
-                return
-        try:
-            os.replace(self.folder, self.target)
-        except BaseException:
-            if old.exists() and not self.target.exists():
-                try:
-                    os.replace(old, self.target)
-                except OSError:        # the error raised below is the one to report
-                    pass
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-
     def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        remove_path(self.folder)
 
 
 class _Undo:
@@ -316,7 +285,18 @@ def _move(source, destination) -> None:
         os.unlink(source)
 
 
-def _files(folder: Path) -> list[str]:
+def remove_path(path) -> None:
+    """Remove a file, a link or a whole folder, if there is one."""
+    mode = _mode(path)
+    if mode is None:
+        return
+    if stat.S_ISDIR(mode):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        os.unlink(path)
+
+
+def files_under(folder: Path) -> list[str]:
     """Every file (or link) under `folder`, as relative POSIX paths."""
     found = []
     for directory, subdirs, names in os.walk(folder):

@@ -30,7 +30,9 @@ from generator.os_failures import FolderError, os_failure, site_cache
 from generator.output import OutputFile, static_files
 from generator.parallel import worker_count
 from generator.progress import Progress
+from generator.publication import published_generation
 from generator.reading import READER_KINDS, read_sources
+
 from generator.routes import RenderJob, plan_pages
 from generator.stamps import inputs_stamp
 from generator.state import BuildState, forget_documents, now_ns
@@ -168,7 +170,8 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                              (code_version(), str(output), options.drafts, options.base_url, options.theme,
                               ctx.today.isoformat()), state.settled_before_ns(), walked)
         manifest = state.manifest(output)
-        if stamp and manifest and manifest.inputs_key == stamp and output.is_dir() and not manifest.damaged(output):
+        if (stamp and manifest and manifest.inputs_key == stamp and manifest.generation is not None
+                and manifest.generation == published_generation(output) and not manifest.damaged(output)):
             pages = sum(1 for e in manifest.entries.values() if e.origin == "page")
             files = sum(1 for e in manifest.entries.values() if e.origin == "file")
             images = manifest.summary.get("image_sources", 0)
@@ -281,34 +284,37 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         if problem is not None:      # a page written on a full disk names no file: it was the output's
             raise problem from exc
         raise
-    if state.defer_finish and not state.templates_warm:     # serve: for the first edit (templates.py)
-        warm_compiled(env)
-        state.templates_warm = True
-    if options.write and not diags.has_errors:
-        try:
-            save_compiled(cache_folder(site_dir))
-        except OSError:
-            pass                 # a cache that cannot be written costs the next build ~0.1 s, nothing else
-    deferred = None
-    if not diags.has_errors:
-        manifest = session.manifest(None if session.deferred else stamp)
-        manifest.summary["image_sources"] = image_report.sources if image_report else 0
-        manifest.summary[ADDRESSES] = published
-        remember_plan(manifest.summary, key, docs, link_problems)
-        try:
-            state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
-        except OSError as exc:       # published; only the record of it for the next build is lost
-            problem = os_failure(exc, output, site_cache(site_dir), "cache")
-            if problem is None:
-                raise
-            diags.extend([replace(problem.diagnostic("warning"), message=problem.message + " (the site was "
-                                  "published; the next build writes it whole)")])
+    try:
+        if state.defer_finish and not state.templates_warm:     # serve: for the first edit (templates.py)
+            warm_compiled(env)
+            state.templates_warm = True
+        if options.write and not diags.has_errors:
             try:
-                state.forget(output)
+                save_compiled(cache_folder(site_dir))
             except OSError:
-                pass
-        if session.deferred:
-            deferred = lambda wait=False, steps=session.deferred: state.finish_later(output, steps, stamp, wait)  # noqa: E731
+                pass                 # a cache that cannot be written costs the next build ~0.1 s, nothing else
+        deferred = None
+        if not diags.has_errors:
+            manifest = session.manifest(None if session.deferred else stamp)
+            manifest.summary["image_sources"] = image_report.sources if image_report else 0
+            manifest.summary[ADDRESSES] = published
+            remember_plan(manifest.summary, key, docs, link_problems)
+            try:
+                state.remember(output, manifest, [d for d in diags.sorted() if d.severity != "error"])
+            except OSError as exc:       # published; only the record of it for the next build is lost
+                problem = os_failure(exc, output, site_cache(site_dir), "cache")
+                if problem is None:
+                    raise
+                diags.extend([replace(problem.diagnostic("warning"), message=problem.message + " (the site was "
+                                      "published; the next build writes it whole)")])
+                try:
+                    state.forget(output)
+                except OSError:
+                    pass
+            if session.deferred:
+                deferred = lambda wait=False, steps=session.deferred: state.finish_later(output, steps, stamp, wait)  # noqa: E731
+    finally:
+        session.close()      # the manifest is recorded: another build may publish
     return BuildReport(diags.sorted(), pages=session.pages, files=len(file_paths),
                        seconds=time.perf_counter() - started, output=output, images=image_report,
                        unchanged=session.unchanged, changed=tuple(session.changed), deferred=deferred,

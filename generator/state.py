@@ -17,6 +17,7 @@ from pathlib import Path
 from generator.cache import (DocumentCache, cache_folder, environment_key, module_closure_version, read_blob,
                              write_blob)
 from generator.output import Manifest
+from generator.publication import Stale
 
 # A file modified this close to the start of a build may change again within the same mtime tick
 # unseen; such a build does not record its inputs stamp, so the next one checks contents.
@@ -92,10 +93,17 @@ class BuildState:
                 if self.generation != generation or self.manifests.get(str(output)) is not manifest:
                     session.discard()          # a newer build published: this index is stale
                     return problems
-                session.publish()
-                updated = session.manifest(inputs_key)
-                updated.summary = dict(manifest.summary)
-                self.remember(output, updated, self.last_diagnostics.get(str(output), []))
+                try:
+                    session.publish()
+                except Stale:                  # another process published into the folder
+                    session.discard()
+                    return problems
+                try:
+                    updated = session.manifest(inputs_key)
+                    updated.summary = dict(manifest.summary)
+                    self.remember(output, updated, self.last_diagnostics.get(str(output), []))
+                finally:
+                    session.close()
             return problems
 
         if wait:

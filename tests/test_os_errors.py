@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES, TODAY
-from generator import render, scratch, search_index
+from generator import publication, render, scratch, search_index
 from generator.cli import main
 
 ARTICLE = "content/articles/2026/thoi-su/trao-qua.md"
@@ -54,8 +54,13 @@ def inside(path, folder: Path) -> bool:
 
 
 def hidden_beside(folder: Path) -> list[str]:
-    """Staging and backup folders the build left beside the output folder."""
-    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}."))
+    """Staging and backup folders the build left beside the output folder (its publication
+    folder keeps only the lock, the record and the standby tree: publication.py)."""
+    home = folder.parent / f".{folder.name}.publish"
+    kept = {"lock", "record.json", "standby"}
+    left = [p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}.") and p != home]
+    left += [f"{home.name}/{p.name}" for p in home.iterdir() if p.name not in kept] if home.is_dir() else []
+    return sorted(left)
 
 
 def assert_plain(err: str, folder: Path, *hints: str) -> None:
@@ -144,7 +149,7 @@ def test_each_os_error_writing_the_output_has_its_own_hint(site, published, caps
     assert_plain(err, out, *hints)
     if code == errno.ENAMETOOLONG:     # which name: the page's path in the output folder
         staged = Path(failed[0])
-        rel = staged.relative_to(next(p for p in staged.parents if p.name.startswith(f".{out.name}."))).as_posix()
+        rel = staged.relative_to(next(p for p in staged.parents if p.name.startswith("staging-"))).as_posix()
         assert rel in err, err
     assert tree(out) == before
     assert hidden_beside(out) == []
@@ -183,6 +188,15 @@ def _mount(monkeypatch, folder: Path, read_only: bool) -> None:
             return original(file, mode, *args, **kwargs)
         return open_
 
+    real_ismount, real_swap = os.path.ismount, publication._swap
+
+    def swap(first, second):          # a mount point cannot be exchanged with a folder beside it
+        if Path(os.fsdecode(second)) == folder or Path(os.fsdecode(first)) == folder:
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), os.fsdecode(second))
+        return real_swap(first, second)
+
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == folder or real_ismount(path))
+    monkeypatch.setattr(publication, "_swap", swap)
     monkeypatch.setattr(os, "replace", crossing("replace"))
     monkeypatch.setattr(os, "rename", crossing("rename"))
     monkeypatch.setattr(os, "link", crossing("link"))
@@ -235,13 +249,16 @@ def test_an_output_folder_on_another_mount_is_published_by_copying(tmp_path, cap
         assert hidden_beside(out) == []
 
 
-def test_a_failure_midway_through_publishing_puts_the_last_output_back(site, published, capsys, monkeypatch):
+def test_a_failure_midway_through_publishing_leaves_the_last_output(site, published, capsys, monkeypatch):
+    """The next generation is made in the standby tree beside the output (publication.py): a
+    failure while making it leaves the published folder as it was, and the next build, with the
+    standby in an unknown state, publishes the edit."""
     out, before = published
     real_replace = os.replace
     moved = []
 
-    def replace(source, target, *args, **kwargs):    # the third file moved into the folder is refused
-        if inside(target, out):
+    def replace(source, target, *args, **kwargs):    # the third file moved into the standby is refused
+        if inside(target, out.parent / f".{out.name}.publish" / "standby"):
             moved.append(target)
             if len(moved) == 3:
                 raise OSError(errno.EACCES, os.strerror(errno.EACCES), source, None, target)
@@ -250,29 +267,29 @@ def test_a_failure_midway_through_publishing_puts_the_last_output_back(site, pub
     monkeypatch.setattr(os, "replace", replace)
     status, err = build(site, out, capsys)
     monkeypatch.undo()
-    assert len(moved) >= 3
+    assert len(moved) == 3
     assert status == 1
     assert_plain(err, out, "permission", "check who owns")
     assert tree(out) == before
     assert hidden_beside(out) == []
+    status, err = build(site, out, capsys)
+    assert status == 0, err
+    assert tree(out) != before
 
 
-def test_a_failed_swap_puts_the_last_output_back(site, published, capsys, monkeypatch):
-    """A full build (no record of the folder) publishes by swapping the folders: when the second
-    rename fails, the old folder is put back."""
+def test_a_failed_swap_leaves_the_last_output(site, published, capsys, monkeypatch):
+    """A full build (no record of the folder) swaps the staged tree in: when the swap fails,
+    the folder is the one published before."""
     out, before = published
     manifests = list((site / ".cache").rglob("manifest-*.pickle"))
     assert manifests
     for manifest in manifests:
         manifest.unlink()
-    real_replace = os.replace
 
-    def replace(source, target, *args, **kwargs):
-        if Path(target) == out and Path(source).name.startswith(f".{out.name}.new-"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), source, None, target)
-        return real_replace(source, target, *args, **kwargs)
+    def swap(first, second):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fsdecode(first), None, os.fsdecode(second))
 
-    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(publication, "_swap", swap)
     status, err = build(site, out, capsys)
     monkeypatch.undo()
     assert status == 1

@@ -70,7 +70,10 @@ def break_and_build(case: Case, folder: Path, good_output: Path) -> Outcome:
     before = tree(output)
     case.setup(site)
     result = run_cli("build", "--site", str(site), "--output", str(output), "--today", TODAY.isoformat())
-    leftovers = sorted(p.name for p in folder.iterdir() if p.name not in ("site", "output"))
+    home = folder / ".output.publish"          # the lock, the record and the standby stay (publication.py)
+    leftovers = sorted(p.name for p in folder.iterdir() if p.name not in ("site", "output", home.name))
+    leftovers += [f"{home.name}/{p.name}" for p in home.iterdir()
+                  if p.name not in ("lock", "record.json", "standby")] if home.is_dir() else []
     return Outcome(result, before, tree(output), leftovers)
 
 
