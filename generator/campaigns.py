@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from itertools import islice
 from typing import Iterable
 
 from generator import urls
 from generator.documents import Campaign, Target
 from generator.features import FEATURES, register
-from generator.routes import RenderJob
+from generator.render_job import RenderJob
 from generator.views import Views
 from generator.vietnamese import format_date, format_number
 
 UPCOMING, ACTIVE, ENDED = "upcoming", "active", "ended"
 STATUS_ORDER = {ACTIVE: 0, UPCOMING: 1, ENDED: 2}
+HOME_CAMPAIGNS, HOME_CAMPAIGN_TARGETS = 2, 3     # campaigns on the home page, and targets shown of each
 
 
 def campaign_status(campaign: Campaign, today: dt.date) -> str:
@@ -156,11 +158,29 @@ def _subject_counts(roll, language: str) -> list[dict]:
             for s in ("person", "collective", "initiative") if counts[s]]
 
 
+def home_campaigns(views: Views) -> list[dict]:
+    """Campaigns under way, then those about to start (ended ones are left out): each as on the
+    campaigns page (CampaignViews.ref) with the progress of its first targets that have both a
+    result and a goal."""
+    refs = CampaignViews(views)
+    shown = []
+    for campaign in campaign_order(views.model.campaigns, views.model.today):
+        if len(shown) == HOME_CAMPAIGNS or campaign_status(campaign, views.model.today) == ENDED:
+            break
+        targets = (target_progress(t, views.language) for t in campaign.targets)
+        shown.append({**refs.ref(campaign),
+                      "targets": list(islice((t for t in targets if t["bar"] is not None), HOME_CAMPAIGN_TARGETS))})
+    return shown
+
+
 class CampaignsFeature:
     name = "campaigns"
 
     def plan(self, views: Views):
         return campaign_jobs(views)
+
+    def home(self, views: Views) -> dict:
+        return {"campaigns": home_campaigns(views)}
 
 
 register(CampaignsFeature())

@@ -29,6 +29,8 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.crash import describe_crash
+from generator.diagnostics import Diagnostic
 from generator.devhttp import ServeState
 from generator.pipeline import BuildOptions, BuildReport, build_site
 from generator.state import BuildState
@@ -69,9 +71,6 @@ class Builder:
         try:
             report = build_site(self.site_dir, options, state=self.build_state)
         except Exception as exc:  # noqa: BLE001 - the server must survive a generator bug
-            from generator.cli import describe_crash
-            from generator.diagnostics import Diagnostic
-
             where, _, message = describe_crash(exc).partition(": error: ")
             report = BuildReport([Diagnostic(where, None, "error", message)])
         self.state.base_path = base_path

@@ -7,6 +7,7 @@ A feature is an object with any of these methods; the pipeline calls each at its
 - `check(docs, ctx)` -> diagnostics across documents;
 - `extend(model, docs, ctx)` -> a value stored as `model.extras[feature.name]`;
 - `plan(views)` -> RenderJobs; `files(views)` -> OutputFiles (feeds, sitemap, indexes);
+- `home(views)` -> a dict of the home page's view data it fills (`campaigns`, `honour_rolls`);
 - `finish(folder, model, ctx)` -> diagnostics, run on the staged output before it is published.
   It sees the complete output tree and must write only files of its own (they are recognised as
   its products). It runs only when its inputs changed since the last build into that folder:

@@ -12,89 +12,22 @@ Feed files: /rss.xml and /atom.xml, /<category>/rss.xml and /<category>/atom.xml
 """
 from __future__ import annotations
 
-import mimetypes
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.cache import cache_folder, code_version, environment_key, read_blob, write_blob
-from generator.documents import Article
 from generator.features import register
+from generator.feed_specs import FORMATS, FeedSpec, cover_enclosure, feed_links, feed_specs
 from generator.fingerprint import digest_text
-from generator.model import SiteModel
 from generator.output import OutputFile
+from generator.render_job import RenderJob
 
 if TYPE_CHECKING:   # views import this module for page.feeds; import them only for type hints
+    from generator.model import SiteModel
     from generator.views import Views
 
 FEEDS_FILE = "feeds.pickle"
-FORMATS = {"rss": ("RSS", "application/rss+xml"), "atom": ("Atom", "application/atom+xml")}
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSpec:
-    """One feed, before it is written in either format."""
-
-    scope: str                        # "site", "category" or "campaign"
-    key: str                          # category key or campaign slug; "" for the site
-    name: str                         # what the feed follows: site title, category name, campaign title
-    title: str                        # the feed's title, e.g. "Nữ công – Công đoàn Sơn Hà"
-    description: str
-    page: str                         # site path of the HTML page the feed follows
-    articles: tuple[Article, ...]     # newest first, already cut to feeds.length
-
-    def path(self, fmt: str) -> str:
-        return urls.feed(fmt, self.scope, self.key)
-
-
-def feed_specs(model: SiteModel) -> list[FeedSpec]:
-    """Every feed of the site: the site's, then each category's, then each campaign's."""
-    config = model.config
-    length = config.feeds.length
-    specs = [FeedSpec("site", "", config.title, config.title, config.description or config.title,
-                      urls.home(), model.articles[:length])]
-    for category in config.categories:
-        specs.append(FeedSpec("category", category.key, category.name, f"{category.name} – {config.title}",
-                              category.description or f"{category.name} – {config.title}",
-                              urls.category(category.key), model.by_category.get(category.key, ())[:length]))
-    for campaign in model.campaigns:
-        specs.append(FeedSpec("campaign", campaign.slug, campaign.title, f"{campaign.title} – {config.title}",
-                              " ".join((campaign.summary or campaign.title).split()), urls.campaign(campaign.slug),
-                              model.by_campaign.get(campaign.slug, ())[:length]))
-    return specs
-
-
-def feed_links(views: "Views", scope: str = "site", key: str = "") -> list[dict]:
-    """The feeds of one scope as template data: RSS first, then Atom.
-
-    `href` is absolute (feed readers copy it as is), `url` is the deploy's site-relative link.
-    """
-    if scope == "category":
-        category = views.config.category(key)
-        name = category.name if category else key
-    elif scope == "campaign":
-        name = next((c.title for c in views.model.campaigns if c.slug == key), key)
-    else:
-        name = views.config.title
-    links = []
-    for fmt, (label, mime) in FORMATS.items():
-        path = urls.feed(fmt, scope, key)
-        links.append({"format": label, "type": mime, "title": f"{name} ({label})",
-                      "href": views.links.absolute(path), "url": views.links.href(path)})
-    return links
-
-
-def page_feeds(views: "Views", kind: str, path: str) -> list[dict]:
-    """Feeds a page announces: a category or campaign page its own, every other page the site's."""
-    parts = path.strip("/").split("/")
-    if kind == "category" and views.config.category(parts[0]):
-        return feed_links(views, "category", parts[0])
-    if kind == "campaign" and len(parts) > 1 and parts[0] == urls.CAMPAIGN_ROOT \
-            and any(c.slug == parts[1] for c in views.model.campaigns):
-        return feed_links(views, "campaign", parts[1])
-    return feed_links(views, "site")
 
 
 def feeds_page_view(views: "Views") -> dict:
@@ -131,7 +64,6 @@ class FeedsFeature:
         self._made: dict[tuple[str, str], tuple[str | None, bytes]] = {}
 
     def plan(self, views: "Views"):
-        from generator.routes import RenderJob   # routes imports views, which import this module
         yield RenderJob(urls.feeds_page(), "feeds.html", feeds_page_view(views))
 
     def extend(self, model: SiteModel, docs, ctx) -> Path | None:
@@ -162,19 +94,6 @@ class FeedsFeature:
             write_blob(kept_at, _kept_env(), made)
         self._made = made
         return files
-
-
-def cover_enclosure(image: str, media: dict[str, Path], links) -> tuple[str, str, str] | None:
-    """(absolute URL, byte length, MIME type) of a cover image. A remote image's length is
-    unknown: 0, as the RSS Advisory Board's best practices ask."""
-    if not image:
-        return None
-    mime = mimetypes.guess_type(urlsplit(image).path)[0]
-    if not mime:
-        return None
-    path = media.get(image)
-    length = path.stat().st_size if path is not None and path.is_file() else 0
-    return links.absolute(image), str(length), mime
 
 
 def feed_digest(shared: tuple, spec: FeedSpec, fmt: str, covers: tuple) -> str | None:

@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 
 from generator import urls
 from generator.documents import Article
-from generator.feeds import FeedSpec, cover_enclosure
+from generator.feed_specs import FeedSpec, cover_enclosure
 from generator.model import SiteModel
 
 GENERATOR = "congdoan-ssg"

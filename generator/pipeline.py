@@ -32,8 +32,8 @@ from generator.parallel import worker_count
 from generator.progress import Progress
 from generator.publication import published_generation
 from generator.reading import READER_KINDS, read_sources
-
-from generator.routes import RenderJob, plan_pages
+from generator.render_job import RenderJob
+from generator.routes import plan_pages
 from generator.stamps import inputs_stamp
 from generator.state import BuildState, forget_documents, now_ns
 from generator.stored_text import DamagedCache

@@ -26,6 +26,7 @@ from generator.features import register
 from generator.fingerprint import digest_text
 from generator.incremental import FinishStep
 from generator.parallel import worker_count
+from generator.render_job import RenderJob
 from generator.search_fresh import choose_fresh, describe, fresh_parts, is_fresh, save_base
 from generator.os_failures import OS_PROBLEMS, os_failure, shown_path, site_cache
 from generator.search_index import (BUNDLE_DIR, BundleCache, Item, PagefindMissing, SearchIndexError, member_row,
@@ -199,7 +200,6 @@ class SearchFeature:
     finish_reads = (f"{urls.HONOUR_ROOT}/", f"{urls.UNIT_ROOT}/")
 
     def plan(self, views: "Views"):
-        from generator.routes import RenderJob   # routes imports views
         yield RenderJob(urls.search(), "search.html", search_view(views))
 
     def extend(self, model, docs, ctx) -> "SearchPlan":

@@ -13,7 +13,8 @@ from generator import url_policy, urls
 from generator.config import SiteConfig
 from generator.documents import Article
 from generator.fingerprint import BodyHTML, Shared
-from generator.feeds import page_feeds
+from generator.features import FEATURES
+from generator.feed_specs import page_feeds
 from generator.metadata import breadcrumb_list, news_article
 from generator.images import ImageCatalog
 from generator.view_types import (ArticleContext, BrandingView, Card, HomeContext, ImageView, ListingContext,
@@ -23,7 +24,7 @@ from generator.vietnamese import format_datetime, format_short
 
 PAGE_WINDOW = 2       # page links either side of the current one in a list's pagination
 # The home page's side column: campaigns under way (or about to start), newest honour rolls, videos.
-HOME_CAMPAIGNS, HOME_CAMPAIGN_TARGETS, HOME_ROLLS, HOME_VIDEOS = 2, 3, 4, 3
+HOME_VIDEOS = 3
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 
 
@@ -198,7 +199,11 @@ class Views:
             if members:
                 blocks.append({"category": self.category_ref(category.key),
                                "articles": self.cards(members[:blocks_per_category])})
-        campaigns, rolls = self.home_campaigns(), self.home_honour_rolls()
+        # What features show on the home page (campaigns under way, the newest honour rolls):
+        # each feature with a `home(views)` gives its part (features.py).
+        parts = {key: value for feature in FEATURES if hasattr(feature, "home")
+                 for key, value in feature.home(self).items()}
+        campaigns, rolls = parts.get("campaigns", []), parts.get("honour_rolls", [])
         return {
             "page": self.page_meta("home", "/", self.config.title),
             "lead": self.card(lead) if lead else None,
@@ -211,31 +216,6 @@ class Views:
             "more_links": {"campaigns": self.links.href(urls.campaigns()) if campaigns else None,
                            "honours": self.links.href(urls.honours()) if rolls else None},
         }
-
-    def home_campaigns(self) -> list[dict]:
-        """Campaigns under way, then those about to start (ended ones are left out): each as on
-        the campaigns page (campaigns.CampaignViews.ref) with the progress of its first targets
-        that have both a result and a goal."""
-        # imported here: generator.campaigns (a feature) imports this module
-        from generator.campaigns import ENDED, CampaignViews, campaign_order, campaign_status, target_progress
-        refs = CampaignViews(self)
-        shown = []
-        for campaign in campaign_order(self.model.campaigns, self.model.today):
-            if len(shown) == HOME_CAMPAIGNS or campaign_status(campaign, self.model.today) == ENDED:
-                break
-            targets = (target_progress(t, self.language) for t in campaign.targets)
-            shown.append({**refs.ref(campaign),
-                          "targets": list(islice((t for t in targets if t["bar"] is not None), HOME_CAMPAIGN_TARGETS))})
-        return shown
-
-    def home_honour_rolls(self) -> list[dict]:
-        """The newest honour rolls (honours.views.HonourViews.roll_ref); none without the feature."""
-        index = self.model.extras.get("honours")
-        if not index or not index.rolls:
-            return []
-        from generator.honours.views import HonourViews
-        rolls = HonourViews(self, index)
-        return [rolls.roll_ref(roll) for roll in index.rolls[:HOME_ROLLS]]
 
     def article(self, article: Article) -> ArticleContext:
         m, href = self.model, self.links.href

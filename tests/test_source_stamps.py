@@ -19,7 +19,7 @@ import pytest
 from conftest import build
 from generator import parallel, state as state_module
 from generator.cache import cache_folder, read_blob, write_blob
-from generator.cli import describe_crash
+from generator.crash import describe_crash
 from generator.sources import STAMPS_FILE, SourceChanged
 
 ARTICLE = Path("content/articles/2026/ra-mat-to-nu-cong.md")

@@ -10,6 +10,7 @@ from generator.markdown_render import MarkdownRenderer
 from generator.model import SiteModel
 
 NAME = "honours"
+HOME_ROLLS = 4          # the newest rolls on the home page
 
 
 class HonoursFeature:
@@ -45,6 +46,14 @@ class HonoursFeature:
         if index is None or (not index.rolls and not _linked(views)):
             return []
         return honour_jobs(HonourViews(views, index))
+
+    def home(self, views) -> dict:
+        """The newest honour rolls, for the home page (HonourViews.roll_ref)."""
+        index = honours_index(views.model)
+        if not index or not index.rolls:
+            return {}
+        rolls = HonourViews(views, index)
+        return {"honour_rolls": [rolls.roll_ref(roll) for roll in index.rolls[:HOME_ROLLS]]}
 
     def files(self, views):
         index = honours_index(views.model)

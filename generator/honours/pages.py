@@ -9,7 +9,7 @@ from generator.honours.facets import FACETS, facet_values
 from generator.honours.index import ENTRIES_PER_PAGE, HonoursIndex, roll_sections
 from generator.honours.views import HonourViews
 from generator.output import OutputFile
-from generator.routes import RenderJob
+from generator.render_job import RenderJob
 from generator.vietnamese import search_fold
 
 
