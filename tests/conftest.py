@@ -20,18 +20,23 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 TODAY = dt.date(2026, 11, 22)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def fixture_sites_without_caches():
-    """A few tests build tests/sites/* in place, which leaves a build cache (.cache/) in the
-    fixture folder: remove it before and after the session, so no run starts from the caches
-    an earlier run (perhaps of older code) left behind."""
-    def remove() -> None:
-        for cache in SITES.glob("*/.cache"):
-            shutil.rmtree(cache, ignore_errors=True)
+def _remove_fixture_caches() -> None:
+    for cache in SITES.glob("*/.cache"):
+        shutil.rmtree(cache, ignore_errors=True)
 
-    remove()
-    yield
-    remove()
+
+# A few tests build tests/sites/* in place, which leaves a build cache (.cache/) in the fixture
+# folder: it is removed before and after the run, so no run starts from the caches an earlier
+# run (perhaps of older code) left behind. With pytest-xdist (`-n 2`), only the controlling
+# process does it, before the workers start and after they have all finished.
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):
+        _remove_fixture_caches()
+
+
+def pytest_sessionfinish(session):
+    if not hasattr(session.config, "workerinput"):
+        _remove_fixture_caches()
 
 
 def build(site_dir: Path, output: Path, **options):
@@ -146,3 +151,11 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that drive Chromium belong to the slow tier: `pytest -m "not slow"` is the quick
+    feedback while working (CI runs every test)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -211,6 +211,7 @@ def test_the_person_responsible_for_content_is_in_every_footer(site, tmp_path, t
 
 # -- 6. long pasted lists ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_long_pasted_list_builds_with_a_warning_suggesting_an_attachment(site, tmp_path):
     rows = "\n".join(f"| {i} | Nguyễn Thị Hoa {i} | Công ty May Bến Đá | 500.000 đ |" for i in range(1, 18_001))
     article(site, GOOD, "Danh sách công nhân được hỗ trợ.\n\n| STT | Họ và tên | Đơn vị | Số tiền |\n|---|---|---|---|\n"

@@ -69,6 +69,7 @@ def test_a_category_key_past_the_limit_is_an_error(site, capsys):
     assert "shorten the category key" in err
 
 
+@pytest.mark.slow
 def test_ten_thousand_tags_are_a_warning_naming_the_file(site, tmp_path, capsys):
     tags = "\n".join(f"  - chủ đề {n}" for n in range(10_000))
     article(site, f"title: Đại hội\ntags:\n{tags}\n")

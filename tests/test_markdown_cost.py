@@ -13,6 +13,8 @@ import pytest
 from generator.markdown_limits import ALLOWED, MAX_DEPTH, MAX_PARAGRAPH_LINKS, neutralise
 from generator.markdown_render import MarkdownRenderer, limit_warnings
 
+pytestmark = pytest.mark.slow      # times growth ratios of big inputs: the slow tier
+
 PATTERNS = ["[a](", "[", "<div>", "<a", "<a b", "</a", "[a]("]
 N = 4_000
 

@@ -215,6 +215,7 @@ def test_what_killed_builds_left_beside_the_output_is_swept(copy_site, tmp_path)
 
 
 @pytest.mark.skipif(publication.fcntl is None, reason="the lock test holds an flock (POSIX)")
+@pytest.mark.slow
 def test_a_second_build_waits_for_the_lock(copy_site, tmp_path):
     site = copy_site("basic")
     out = tmp_path / "out"

@@ -22,6 +22,8 @@ from bs4 import BeautifulSoup
 from catalogue_cases import CASES, HONOUR_CASES, ODDITIES, Case
 from conftest import ROOT, SITES, TODAY, build
 
+pytestmark = pytest.mark.slow      # about 90 command-line builds: the slow tier
+
 SITE = SITES / "editorial"
 HAS_HONOURS = importlib.util.find_spec("generator.honours") is not None
 

@@ -169,6 +169,7 @@ def test_a_malformed_message_is_ignored_without_a_traceback(dev_server, message,
 
 # -- `python build.py serve --host ...` ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_serve_answers_the_host_it_was_given(tmp_path):
     """--host 127.0.0.2 (a loopback address that is not among the local names): that address is
     served, a foreign name is not."""
