@@ -3,7 +3,8 @@
 Variants live in `<site>/.cache/images/v/`, named by the source's content hash, so an unchanged
 photo is decoded and encoded once, ever; a build only links the finished files into the output.
 `index.json` beside them remembers each file's hash and size by (size, mtime), so an unchanged
-file is not even read again.
+file is not even read again. `v/sums.json` holds each variant's sha256 (with the size and mtime it
+had when checked): a variant changed or cut short in the cache is made again, never published.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from generator.parallel import can_fork
 CACHE_FOLDER = Path(".cache") / "images"
 INDEX_FILE = "index.json"
 INDEX_VERSION = 1
+SUMS_FILE = "sums.json"     # in v/: variant name -> [sha256, size, mtime_ns]
 WEBP_OPTIONS = {"quality": 76, "method": 4}
 JPEG_OPTIONS = {"quality": 80, "optimize": True, "progressive": True}
 _ROTATED = {5, 6, 7, 8}     # EXIF orientations that swap width and height
@@ -87,8 +89,11 @@ def survey_images(site_dir: Path, media: dict[str, Path]) -> tuple[ImageCatalog,
 def produce_variants(catalog: ImageCatalog, site_dir: Path, jobs: int = 0) -> tuple[ImageReport, list[Diagnostic]]:
     """Make every variant missing from the cache, one source per task, on all cores."""
     report = ImageReport(sources=len(catalog.images))
+    folder = cache_folder(site_dir) / "v"
+    sums = _load_sums(folder)
+    known = dict(sums)
     missing = [info for info in catalog.images.values()
-               if not all(variant_file(site_dir, v).is_file() for v in info.variants)]
+               if not all([_intact(variant_file(site_dir, v), sums) for v in info.variants])]
     report.reused = report.sources - len(missing)
     # Two files with the same bytes share their variants: make them once.
     pending = list({info.source.digest: info for info in reversed(missing)}.values())[::-1]
@@ -106,7 +111,40 @@ def produce_variants(catalog: ImageCatalog, site_dir: Path, jobs: int = 0) -> tu
         else:
             problems.append(Diagnostic(_display(info.source.path, site_dir), None, ERROR,
                                        f"cannot read image: {outcome}", _HINT))
+    for info in pending:
+        for variant in info.variants:
+            _intact(variant_file(site_dir, variant), sums, made=True)
+    if sums != known:
+        try:
+            _save_sums(folder, sums)
+        except OSError as exc:          # a full cache disk: said as the cache's
+            failure = os_failure(exc, None, site_cache(site_dir.resolve()), default="cache")
+            if failure is None:
+                raise
+            problems.append(failure.diagnostic())
     return report, problems
+
+
+def _intact(path: Path, sums: dict, made: bool = False) -> bool:
+    """Whether a cached variant is the file that was made: the same size and mtime as when its
+    sha256 was last checked, or the same sha256. A variant that is not is deleted (to be made
+    again); one just `made` gets its sum recorded."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        sums.pop(path.name, None)
+        return False
+    stamp = [status.st_size, status.st_mtime_ns]
+    known = sums.get(path.name)
+    if known is not None and known[1:] == stamp:
+        return True
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    if made or (known is not None and known[0] == sha):
+        sums[path.name] = [sha, *stamp]
+        return True
+    sums.pop(path.name, None)
+    path.unlink()
+    return False
 
 
 def _run(pending: list[ImageInfo], site_dir: Path, workers: int) -> list[int | str]:
@@ -218,6 +256,21 @@ def _save_index(folder: Path, files: dict) -> None:
     temporary = folder / f".{INDEX_FILE}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps({"version": INDEX_VERSION, "files": files}, sort_keys=True), encoding="utf-8")
     os.replace(temporary, folder / INDEX_FILE)
+
+
+def _load_sums(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / SUMS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {name: row for name, row in data.items() if isinstance(row, list) and len(row) == 3} \
+        if isinstance(data, dict) else {}
+
+
+def _save_sums(folder: Path, sums: dict) -> None:
+    temporary = folder / f".{SUMS_FILE}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(sums, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, folder / SUMS_FILE)
 
 
 def _display(path: Path, site_dir: Path) -> str:
