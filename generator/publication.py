@@ -115,8 +115,9 @@ class Publication:
 
     # ---- publishing ------------------------------------------------------------------------
     def publish_whole(self) -> Published:
-        """The staged folder is a complete tree: swap it in; the old tree is deleted (nothing
-        vouches for what it held)."""
+        """The staged folder is a complete tree: swap it in. The old tree is deleted (nothing
+        vouches for what it held) and the standby made as links to the new one, so the next
+        build pays only for what it changes."""
         self.hold()
         self._write_record(live=None, standby=None)
         if os.path.ismount(self.target):
@@ -132,7 +133,9 @@ class Publication:
         self._write_record(live=Tree(generation, _inode(self.target)), standby=None)
         if old is not None:
             remove_path(old)
-        return Published(generation, None, frozenset())
+        self._link_standby(files_under(self.target))
+        self._write_record(live=self.record["live"], standby=Tree(generation, _inode(self.standby)))
+        return Published(generation, generation, frozenset())
 
     def publish_changes(self, pending: set[str], kept: set[str], deleted: set[str], manifest) -> Published:
         """Make the standby the next generation (the published tree, minus `deleted`, with the
@@ -149,18 +152,22 @@ class Publication:
         self._write_record(live=live, standby=None)          # being changed: not to be trusted if killed
         target, standby, staged = (os.path.join(folder, "") for folder in
                                    (self.target, self.standby, self.staging.folder))
+        present: set[str] = {""}                             # folders of the standby known to exist
         for rel in sorted(differs | pending | deleted):
-            if rel in pending:
-                _make_parents(standby, rel)
-                remove_path(standby + rel)
-                os.replace(staged + rel, standby + rel)
-            elif rel in kept:
-                _make_parents(standby, rel)
-                remove_path(standby + rel)
-                _link_or_copy(target + rel, standby + rel)
+            if rel in pending or rel in kept:
+                parent = rel.rpartition("/")[0]
+                if parent not in present:
+                    _make_parents(standby, rel)
+                    present.add(parent)
+                if rel in pending:
+                    _replace(staged + rel, standby + rel)
+                else:
+                    _unlink(standby + rel)
+                    _link_or_copy(target + rel, standby + rel)
             elif os.path.lexists(standby + rel):
                 remove_path(standby + rel)
                 _prune_empty(os.path.dirname(standby + rel), standby)
+                present = {""}                               # a folder may have gone
         generation = uuid.uuid4().hex
         _exchange(self.standby, self.target, self.home / "aside")
         self._write_record(live=Tree(generation, _inode(self.target)), standby=Tree(live.generation,
@@ -176,11 +183,16 @@ class Publication:
                 and _inode(self.standby) == standby.inode):
             return set(manifest.differs)
         self._write_record(live=self.record["live"], standby=None)
+        self._link_standby(manifest.entries)
+        return set()
+
+    def _link_standby(self, paths) -> None:
+        """A new standby: hard links to the published files `paths` (~0.8 s for 23,000 here)."""
         remove_path(self.standby)
         self.standby.mkdir()
         target, copy = os.path.join(self.target, ""), os.path.join(self.standby, "")
         made: set[str] = {""}
-        for rel in sorted(manifest.entries):
+        for rel in sorted(paths):
             parent = rel.rpartition("/")[0]
             if parent not in made:
                 os.makedirs(copy + parent, exist_ok=True)
@@ -189,7 +201,6 @@ class Publication:
                 _link_or_copy(target + rel, copy + rel)
             except FileNotFoundError:           # deleted by hand: written again by this build
                 pass
-        return set()
 
     def _publish_into_mount(self, pending: set[str], deleted: set[str] | None) -> None:
         """A mount point cannot be swapped: the staged files replace their namesakes one by one."""
@@ -334,6 +345,25 @@ def _make_parents(root: str, rel: str) -> None:
             if os.path.lexists(walked) and not os.path.isdir(walked):
                 os.unlink(walked)
         os.makedirs(root + parent, exist_ok=True)
+
+
+def _replace(source: str, destination: str) -> None:
+    """os.replace, also over a folder standing where the file goes."""
+    try:
+        os.replace(source, destination)
+    except IsADirectoryError:
+        remove_path(destination)
+        os.replace(source, destination)
+
+
+def _unlink(path: str) -> None:
+    """Remove a file, or a folder standing where a file goes, if there is one."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        remove_path(path)
 
 
 def _link_or_copy(source: str, destination: str) -> None:

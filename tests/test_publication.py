@@ -120,7 +120,7 @@ def restore(keep: Path, work: Path) -> None:
     if record_file.exists():
         record = json.loads(record_file.read_text())
         for key, folder in (("live", work / "out"), ("standby", work / ".out.publish" / "standby")):
-            if record.get(key):
+            if record.get(key) and folder.exists():
                 record[key][1] = os.stat(folder).st_ino
         record_file.write_text(json.dumps(record))
 
@@ -153,13 +153,16 @@ def prepared(copy_site, tmp_path: Path, builds_before: int) -> tuple[Path, Path,
 
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="kills a forked build (POSIX)")
-@pytest.mark.parametrize("builds_before", [0, 1, 2], ids=["first build", "standby made", "standby kept"])
+@pytest.mark.parametrize("builds_before, standby_lost", [(0, False), (1, False), (2, False), (2, True)],
+                         ids=["first build", "standby of a whole publish", "standby kept", "standby lost"])
 def test_a_build_killed_at_any_step_of_publishing_leaves_the_old_or_the_new_site(copy_site, tmp_path,
-                                                                               builds_before):
-    """0: the first build swaps a complete tree in (no output before); 1: the standby does not
-    exist yet, so it is made by linking every published file; 2: the standby of the last build
-    is changed where it differs."""
+                                                                               builds_before, standby_lost):
+    """The first build swaps a complete tree in (there was no output) and links the standby to
+    it; the next builds change the standby where it differs and swap it in; a standby lost (or
+    left unknown by a kill) is made again by linking every published file."""
     work, site, out = prepared(copy_site, tmp_path, builds_before)
+    if standby_lost:
+        shutil.rmtree(work / ".out.publish" / "standby")
     old = tree(out) if out.exists() else None
     keep = tmp_path / "keep"
     snapshot(work, keep)
@@ -169,7 +172,7 @@ def test_a_build_killed_at_any_step_of_publishing_leaves_the_old_or_the_new_site
     clean = clean_tree(site, tmp_path)
     assert published(out) == clean
     # Making the standby links every published file (~280 changes here): every third is enough.
-    for kill_at in range(0, steps, 3 if builds_before == 1 else 1):
+    for kill_at in range(0, steps, 3 if standby_lost or not builds_before else 1):
         restore(keep, work)
         assert killed_build(site, out, kill_at) == -1
         after = tree(out) if out.exists() else None
