@@ -60,6 +60,8 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
     serve = ours.get("serve reload", {})
     small = n <= 10000        # at 100,000 the issue asks for fewer figures
     lines = [f"## {n:,} articles ({ours.get('date', '')}, {ours.get('machine', '')})", ""]
+    if ours.get("commit"):
+        lines += [f"ours: the code of commit `{ours['commit']}`.", ""]
     pages = ours.get("pages", {})
     if pages.get("actual"):
         actual, expected = pages["actual"], pages.get("expected", {})
@@ -119,7 +121,8 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
         row(label, value, was(name), no_peers, "", f"≤ {limit} s" if limit else "",
             value is not None and value <= limit if limit else None)
     reload = serve.get("reload_median_s")
-    row("serve: save → page on disk, reload signalled (s)", reload, None, no_peers, "",
+    row("serve: save → page on disk, reload signalled (s)", reload,
+        (before.get("serve reload") or {}).get("reload_median_s"), no_peers, "",
         "≤ 0.3 s" if small else "", reload is not None and reload <= 0.3)
     peak = wall("cold", "peak MiB")
     row("peak memory, cold build (MiB)", peak, was("cold", "peak MiB"), peer_cells("peak MiB"), "",
@@ -140,7 +143,9 @@ def section(n: int, ours: dict, peers: dict, base: dict | None) -> list[str]:
     lines += [f"- {name}: `{command.replace(root, '')}`" for name, command in ours.get("commands", {}).items()]
     if serve:
         lines += [f"- serve reload: `bench/serve_reload.py` (devserver.Builder + watcher), each edit: "
-                  f"{serve.get('reload_s', serve.get('error'))}"]
+                  f"{serve.get('reload_s', serve.get('error'))}"
+                  + (f"; before: {before['serve reload'].get('reload_s')}" if before.get("serve reload") else "")
+                  + (f" ({serve['note']})" if serve.get("note") else "")]
     lines += [f"- before, {name}: `{command.replace(root, '')}`"
               for name, command in before.get("commands", {}).items()]
     return lines + [""]

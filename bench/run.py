@@ -283,7 +283,8 @@ def time_ours(bench: Path, site: Path, n: int, runs: int, python: str, code: Pat
     fresh = f'd=$(mktemp -d "{outroot}/run.XXXXXX") && exec {build} --output "$d"'
     steady, steady_ns = outroot / "steady", outroot / "steady-no-search"
     steps, touched = edit_steps(site, n)
-    figures = {"n": n, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "commands": {}}
+    figures = {"n": n, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "commit": working_commit(),
+               "commands": {}}
     slow = max(1, runs - 1)      # whole builds of N articles: fewer runs, no warm-up
 
     def timed(name: str, command: str, count: int = runs, warmup: int = 1) -> None:
@@ -327,7 +328,8 @@ def time_ours_without_search(bench: Path, site: Path, n: int, runs: int, python:
     build = f'"{python}" "{no_search / "build.py"}" --site "{site}" --quiet'
     steady = outroot / "steady-no-search"
     article = sorted((site / "content" / "articles").glob("*.md"))[n // 3]
-    figures = {"n": n, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "commands": {}}
+    figures = {"n": n, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "commit": working_commit(),
+               "commands": {}}
     commands = {
         # the old tree is moved aside (not deleted) inside the timed command: deleting it is not the build
         "cold, without search index": (f'rm -rf "{site}/.cache" && if [ -e "{steady}" ]; then mv "{steady}" '
@@ -357,7 +359,8 @@ def time_ours_large(bench: Path, site: Path, n: int, python: str, code: Path) ->
     steady = outroot / "steady"
     build = f'"{python}" "{code / "build.py"}" --site "{site}" --quiet --output "{steady}"'
     steps, touched = edit_steps(site, n)
-    figures = {"n": n, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "commands": {}}
+    figures = {"n": n, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "commit": working_commit(),
+               "commands": {}}
     commands = {"cold": f'rm -rf "{site}/.cache" && exec {build}', "no change": f"exec {build}"}
     commands.update((name, f"{step} && exec {build}") for name, step in steps.items())
     for name, command in commands.items():
@@ -446,6 +449,14 @@ def count_pages(bench: Path, n: int, output: Path | None) -> dict:
         return json.loads(done.stdout)
     except json.JSONDecodeError:
         return {"error": done.stderr[-500:]}
+
+
+def working_commit() -> str:
+    """The commit our snapshot was taken from, "+changes" when the tree differed from it."""
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "build.py", "generator", "themes"],
+                           capture_output=True, text=True)
+    return head.stdout.strip() + (" +changes" if dirty.stdout.strip() else "")
 
 
 def machine() -> str:

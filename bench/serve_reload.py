@@ -39,7 +39,7 @@ def main() -> int:
     articles = sorted((site / "content" / "articles").glob("*.md"))
     article = articles[len(articles) // 2]
 
-    with tempfile.TemporaryDirectory(prefix="serve-bench-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="serve-bench-", ignore_cleanup_errors=True) as scratch:
         output = Path(scratch) / "output"
         state = devserver.ServeState(output)
         options = BuildOptions(output=output, jobs=args.jobs)
@@ -79,7 +79,10 @@ def main() -> int:
             article.write_bytes(original)
             stop.set()
             state.stop()
-            threads[0].join()        # let a deferred step (search index) finish before cleaning up
+            threads[0].join()
+            background = builder.build_state.background
+            if background is not None:   # a deferred step (the search index) still running
+                background.join()
     print(json.dumps({
         "first_build_s": round(first_seconds, 3),
         "reload_s": [round(t, 3) for t in times],
