@@ -163,7 +163,10 @@ class Publication:
                     _replace(staged + rel, standby + rel)
                 else:
                     _unlink(standby + rel)
-                    _link_or_copy(target + rel, standby + rel)
+                    try:
+                        _link_or_copy(target + rel, standby + rel)
+                    except FileNotFoundError:    # deleted by hand from a folder serve trusted:
+                        pass                     # its check after the build finds it missing
             elif os.path.lexists(standby + rel):
                 remove_path(standby + rel)
                 _prune_empty(os.path.dirname(standby + rel), standby)

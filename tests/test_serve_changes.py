@@ -149,11 +149,27 @@ def test_a_change_the_watcher_missed_is_found_by_the_check_after_the_build(build
 
 
 def test_a_published_file_changed_by_hand_is_written_again(builder, tmp_path):
-    lost = builder.state.output / "gioi-thieu/index.html"
-    lost.unlink()
-    append(builder, "Sau khi xoá.")
+    damaged = builder.state.output / "gioi-thieu/index.html"
+    damaged.write_text("sửa tay", encoding="utf-8")     # in place: the standby shares the file
+    append(builder, "Sau khi sửa tay.")
     rebuild(builder, EDITED)                   # trusts the folder the last check vouched for
     assert builder.requested.is_set()          # its own check finds the damage
+    rebuild(builder)
+    assert damaged.read_text(encoding="utf-8") != "sửa tay"
+    assert_same_as_clean(builder, tmp_path)
+
+
+def test_a_file_deleted_by_hand_that_the_last_build_changed_is_written_again(builder, tmp_path):
+    """The standby holds the version before the last build's, so the file is linked from the
+    published folder: a trusting build that finds it gone publishes without it, and its check
+    after the build finds it missing."""
+    append(builder, "Lần sửa thứ nhất.")
+    rebuild(builder, EDITED)                   # the edited article's page differs from the standby's
+    lost = builder.state.output / EDITED_PAGE
+    lost.unlink()
+    append(builder, "Sửa bài khác.", OTHER)
+    rebuild(builder, OTHER)
+    assert builder.requested.is_set()
     rebuild(builder)
     assert lost.is_file()
     assert_same_as_clean(builder, tmp_path)
@@ -195,14 +211,14 @@ def test_a_link_out_of_the_site_made_during_serve_is_reported(builder, tmp_path)
 
 
 def test_a_check_cut_short_by_another_save_leaves_the_trust_to_the_next_complete_check(builder, tmp_path):
-    lost = builder.state.output / "gioi-thieu/index.html"
-    lost.unlink()                             # by hand, after the last check
+    damaged = builder.state.output / "gioi-thieu/index.html"
+    damaged.write_text("sửa tay", encoding="utf-8")     # by hand, after the last check
     output = builder.state.output.resolve()
     assert builder.build_state.verify(builder.site_dir, output, lambda: True) is None      # gave way at once
     append(builder, "Lưu lại ngay.")
     assert rebuild(builder, EDITED) == 0      # the sources are still trusted as the watcher reports them,
-    assert not lost.exists()                  # and the folder as the last complete check found it
+    assert damaged.read_text(encoding="utf-8") == "sửa tay"   # and the folder as the last complete check found it
     assert builder.requested.is_set()         # until the check after this build finds the damage
     rebuild(builder)
-    assert lost.is_file()
+    assert damaged.read_text(encoding="utf-8") != "sửa tay"
     assert_same_as_clean(builder, tmp_path)
