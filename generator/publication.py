@@ -30,28 +30,14 @@ if a step fails but is not atomic against a kill.
 """
 from __future__ import annotations
 
-import ctypes
-import errno
 import json
 import os
-import shutil
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import folder_steps as steps
 from generator.output import Staging, files_under, remove_path
-
-try:                         # POSIX
-    import fcntl
-except ImportError:          # Windows
-    fcntl = None
-    import msvcrt
-
-RENAME_EXCHANGE = 2          # linux/fs.h
-RENAME_SWAP = 2              # macOS stdio.h (renamex_np)
-AT_FDCWD = -100
-_SWAP_UNSUPPORTED = (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP)
 
 
 class Stale(Exception):
@@ -96,7 +82,7 @@ class Publication:
         """Take the lock (waiting for another build), tidy what killed builds left, read the record."""
         if self._lock is not None:
             return
-        self._lock = _lock(self.home / "lock")
+        self._lock = steps.lock(self.home / "lock")
         try:
             self._recover_swap()
             self._sweep()
@@ -126,15 +112,15 @@ class Publication:
         generation = uuid.uuid4().hex
         old = self.staging.folder
         if self.target.exists():
-            _exchange(self.staging.folder, self.target, self.home / "aside")
+            steps.exchange(self.staging.folder, self.target, self.home / "aside")
         else:
             os.replace(self.staging.folder, self.target)
             old = None
-        self._write_record(live=Tree(generation, _inode(self.target)), standby=None)
+        self._write_record(live=Tree(generation, steps.inode(self.target)), standby=None)
         if old is not None:
             remove_path(old)
         self._link_standby(files_under(self.target))
-        self._write_record(live=self.record["live"], standby=Tree(generation, _inode(self.standby)))
+        self._write_record(live=self.record["live"], standby=Tree(generation, steps.inode(self.standby)))
         return Published(generation, generation, frozenset())
 
     def publish_changes(self, pending: set[str], kept: set[str], deleted: set[str], manifest) -> Published:
@@ -157,24 +143,24 @@ class Publication:
             if rel in pending or rel in kept:
                 parent = rel.rpartition("/")[0]
                 if parent not in present:
-                    _make_parents(standby, rel)
+                    steps.make_parents(standby, rel)
                     present.add(parent)
                 if rel in pending:
-                    _replace(staged + rel, standby + rel)
+                    steps.replace_file(staged + rel, standby + rel)
                 else:
-                    _unlink(standby + rel)
+                    steps.unlink_file(standby + rel)
                     try:
-                        _link_or_copy(target + rel, standby + rel)
+                        steps.link_or_copy(target + rel, standby + rel)
                     except FileNotFoundError:    # deleted by hand from a folder serve trusted:
                         pass                     # its check after the build finds it missing
             elif os.path.lexists(standby + rel):
                 remove_path(standby + rel)
-                _prune_empty(os.path.dirname(standby + rel), standby)
+                steps.prune_empty(os.path.dirname(standby + rel), standby)
                 present = {""}                               # a folder may have gone
         generation = uuid.uuid4().hex
-        _exchange(self.standby, self.target, self.home / "aside")
-        self._write_record(live=Tree(generation, _inode(self.target)), standby=Tree(live.generation,
-                                                                                 _inode(self.standby)))
+        steps.exchange(self.standby, self.target, self.home / "aside")
+        self._write_record(live=Tree(generation, steps.inode(self.target)), standby=Tree(live.generation,
+                                                                                 steps.inode(self.standby)))
         self.staging.discard()
         return Published(generation, live.generation, frozenset(pending | deleted))
 
@@ -183,7 +169,7 @@ class Publication:
         for is made again, as hard links to every published file."""
         standby = self.record.get("standby")
         if (standby is not None and manifest.standby == standby.generation
-                and _inode(self.standby) == standby.inode):
+                and steps.inode(self.standby) == standby.inode):
             return set(manifest.differs)
         self._write_record(live=self.record["live"], standby=None)
         self._link_standby(manifest.entries)
@@ -201,7 +187,7 @@ class Publication:
                 os.makedirs(copy + parent, exist_ok=True)
                 made.add(parent)
             try:
-                _link_or_copy(target + rel, copy + rel)
+                steps.link_or_copy(target + rel, copy + rel)
             except FileNotFoundError:           # deleted by hand: written again by this build
                 pass
 
@@ -213,7 +199,7 @@ class Publication:
 
     def _record_live(self, generation: str | None, differs: frozenset) -> Published:
         generation = generation or uuid.uuid4().hex
-        self._write_record(live=Tree(generation, _inode(self.target)), standby=None)
+        self._write_record(live=Tree(generation, steps.inode(self.target)), standby=None)
         return Published(generation, None, differs)
 
     def discard(self) -> None:
@@ -221,7 +207,7 @@ class Publication:
 
     def release(self) -> None:
         if self._lock is not None:
-            _unlock(self._lock)
+            steps.unlock(self._lock)
             self._lock = None
 
     # ---- the record and the sweep --------------------------------------------------------------
@@ -239,7 +225,7 @@ class Publication:
         """Remove what killed builds left: staging folders, temporary records, and the folders
         beside the output that earlier versions staged in."""
         for item in self.home.iterdir():
-            if item.name.startswith(("staging-", "record-")) and not _alive(item.name.split("-")[1]):
+            if item.name.startswith(("staging-", "record-")) and not steps.alive(item.name.split("-")[1]):
                 remove_path(item)
         for item in self.target.parent.glob(f".{self.target.name}.*-*"):
             if item.name.startswith((f".{self.target.name}.new-", f".{self.target.name}.old-")):
@@ -262,7 +248,7 @@ def published_generation(target: Path) -> str | None:
 
 
 def _vouched(target: Path, live: Tree | None) -> str | None:
-    return live.generation if live is not None and _inode(target) == live.inode else None
+    return live.generation if live is not None and steps.inode(target) == live.inode else None
 
 
 def _read_record(home: Path) -> dict:
@@ -273,146 +259,3 @@ def _read_record(home: Path) -> dict:
         return {"live": None, "standby": None}
 
 
-def _exchange(new: Path, target: Path, aside: Path) -> None:
-    """Swap two folders in one step; where the system cannot, in three renames (`aside`)."""
-    try:
-        _swap(os.fsencode(new), os.fsencode(target))
-        return
-    except OSError as exc:
-        if exc.errno not in _SWAP_UNSUPPORTED:
-            raise
-    os.replace(target, aside)
-    os.replace(new, target)
-    os.replace(aside, new)
-
-
-def _swap(first: bytes, second: bytes) -> None:
-    libc = _libc()
-    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
-        result = libc.renameat2(AT_FDCWD, first, AT_FDCWD, second, RENAME_EXCHANGE)
-    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
-        result = libc.renamex_np(first, second, RENAME_SWAP)
-    else:
-        raise OSError(errno.ENOSYS, "no atomic folder exchange on this system")
-    if result != 0:
-        code = ctypes.get_errno()
-        raise OSError(code, os.strerror(code), os.fsdecode(first), None, os.fsdecode(second))
-
-
-_LIBC = None
-
-
-def _libc():
-    global _LIBC
-    if _LIBC is None:
-        _LIBC = ctypes.CDLL(None, use_errno=True)
-    return _LIBC
-
-
-def _alive(pid: str) -> bool:
-    """Whether the process that made a staging folder still runs (it may be `serve` preparing
-    its search index). Where that cannot be asked safely (Windows), it is taken as running."""
-    if not pid.isdigit():
-        return False
-    if int(pid) == os.getpid():
-        return True
-    if os.name != "posix":
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-def _inode(path: Path) -> int | None:
-    try:
-        return os.stat(path).st_ino
-    except OSError:
-        return None
-
-
-def _make_parents(root: str, rel: str) -> None:
-    """The folders above `rel` in `root`; a file standing where a folder must go is removed."""
-    parent = rel.rpartition("/")[0]
-    if not parent:
-        return
-    try:
-        os.makedirs(root + parent, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        walked = root
-        for name in parent.split("/"):
-            walked = os.path.join(walked, name)
-            if os.path.lexists(walked) and not os.path.isdir(walked):
-                os.unlink(walked)
-        os.makedirs(root + parent, exist_ok=True)
-
-
-def _replace(source: str, destination: str) -> None:
-    """os.replace, also over a folder standing where the file goes."""
-    try:
-        os.replace(source, destination)
-    except IsADirectoryError:
-        remove_path(destination)
-        os.replace(source, destination)
-
-
-def _unlink(path: str) -> None:
-    """Remove a file, or a folder standing where a file goes, if there is one."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        remove_path(path)
-
-
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        os.link(source, destination)
-    except OSError as exc:
-        if exc.errno == errno.ENOENT:
-            raise
-        shutil.copy2(source, destination, follow_symlinks=False)
-
-
-def _prune_empty(folder: str, root: Path) -> None:
-    root_text = os.path.normpath(root)
-    while os.path.normpath(folder) != root_text and folder.startswith(root_text):
-        try:
-            os.rmdir(folder)
-        except OSError:
-            return
-        folder = os.path.dirname(folder)
-
-
-def _lock(path: Path):
-    stream = open(path, "a+b")
-    try:
-        if fcntl is not None:
-            try:
-                fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                print(f"{path.parent.parent / path.parent.name[1:].rpartition('.')[0]}: another build is "
-                      "publishing into this folder; waiting for it to finish", file=sys.stderr)
-                fcntl.flock(stream, fcntl.LOCK_EX)
-        else:
-            stream.seek(0)
-            msvcrt.locking(stream.fileno(), msvcrt.LK_LOCK, 1)
-    except BaseException:
-        stream.close()
-        raise
-    return stream
-
-
-def _unlock(stream) -> None:
-    try:
-        if fcntl is not None:
-            fcntl.flock(stream, fcntl.LOCK_UN)
-        else:
-            stream.seek(0)
-            msvcrt.locking(stream.fileno(), msvcrt.LK_UNLCK, 1)
-    finally:
-        stream.close()

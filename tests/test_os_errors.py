@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES, TODAY
-from generator import publication, render, scratch, search_index
+from generator import folder_steps, render, scratch, search_index
 from generator.cli import main
 
 ARTICLE = "content/articles/2026/thoi-su/trao-qua.md"
@@ -188,7 +188,7 @@ def _mount(monkeypatch, folder: Path, read_only: bool) -> None:
             return original(file, mode, *args, **kwargs)
         return open_
 
-    real_ismount, real_swap = os.path.ismount, publication._swap
+    real_ismount, real_swap = os.path.ismount, folder_steps.swap
 
     def swap(first, second):          # a mount point cannot be exchanged with a folder beside it
         if Path(os.fsdecode(second)) == folder or Path(os.fsdecode(first)) == folder:
@@ -196,7 +196,7 @@ def _mount(monkeypatch, folder: Path, read_only: bool) -> None:
         return real_swap(first, second)
 
     monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == folder or real_ismount(path))
-    monkeypatch.setattr(publication, "_swap", swap)
+    monkeypatch.setattr(folder_steps, "swap", swap)
     monkeypatch.setattr(os, "replace", crossing("replace"))
     monkeypatch.setattr(os, "rename", crossing("rename"))
     monkeypatch.setattr(os, "link", crossing("link"))
@@ -289,7 +289,7 @@ def test_a_failed_swap_leaves_the_last_output(site, published, capsys, monkeypat
     def swap(first, second):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fsdecode(first), None, os.fsdecode(second))
 
-    monkeypatch.setattr(publication, "_swap", swap)
+    monkeypatch.setattr(folder_steps, "swap", swap)
     status, err = build(site, out, capsys)
     monkeypatch.undo()
     assert status == 1

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import ROOT, TODAY, build
 from published import published
-from generator import publication
+from generator import folder_steps, publication
 
 ARTICLES = Path("content/articles")
 MUTATIONS = ("replace", "rename", "link", "unlink", "mkdir", "rmdir")
@@ -92,7 +92,7 @@ def _count_publication_changes(kill_at: int | None) -> list[int]:
 
     for name in MUTATIONS:
         setattr(os, name, counted(getattr(os, name)))
-    publication._swap = counted(publication._swap)
+    folder_steps.swap = counted(folder_steps.swap)
     for name in ("publish_whole", "publish_changes"):
         real = getattr(publication.Publication, name)
 
@@ -217,7 +217,7 @@ def test_what_killed_builds_left_beside_the_output_is_swept(copy_site, tmp_path)
     assert published(out) == clean_tree(site, tmp_path)
 
 
-@pytest.mark.skipif(publication.fcntl is None, reason="the lock test holds an flock (POSIX)")
+@pytest.mark.skipif(folder_steps.fcntl is None, reason="the lock test holds an flock (POSIX)")
 @pytest.mark.slow
 def test_a_second_build_waits_for_the_lock(copy_site, tmp_path):
     site = copy_site("basic")
@@ -225,7 +225,7 @@ def test_a_second_build_waits_for_the_lock(copy_site, tmp_path):
     assert cli_build(site, out) == 0
     before = tree(out)
     new_article(site)
-    lock = publication._lock(tmp_path / ".out.publish" / "lock")      # another build holds it
+    lock = folder_steps.lock(tmp_path / ".out.publish" / "lock")      # another build holds it
     try:
         process = subprocess.Popen([sys.executable, "build.py", "--site", str(site), "--output", str(out),
                                     "--today", TODAY.isoformat(), "--jobs", "1", "--quiet"],
@@ -234,7 +234,7 @@ def test_a_second_build_waits_for_the_lock(copy_site, tmp_path):
         assert process.poll() is None, "the build did not wait for the lock"
         assert tree(out) == before
     finally:
-        publication._unlock(lock)
+        folder_steps.unlock(lock)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     assert "another build is publishing into this folder" in err
