@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from pathlib import Path
+
+from conftest import build
 
 
 def published(out: Path) -> tuple[dict[str, bytes], list[str]]:
@@ -29,3 +32,13 @@ def search_records(out: Path) -> list[str]:
             data = json.loads(gzip.decompress(file.read_bytes()).removeprefix(b"pagefind_dcd"))
             records.append(json.dumps(data, sort_keys=True, ensure_ascii=False))
     return sorted(records)
+
+
+def clean_build(site: Path, scratch: Path) -> tuple[dict[str, bytes], list[str]]:
+    """What a build of the site's files from nothing publishes: a copy without its cache, built
+    into an empty folder, both under `scratch` (made anew)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(site, scratch / "site", ignore=shutil.ignore_patterns(".cache"))
+    report = build(scratch / "site", scratch / "out")
+    assert report.ok, [d.format() for d in report.diagnostics]
+    return published(scratch / "out")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SITES, TODAY, build
-from published import published
+from published import clean_build, published
 
 MEDIA_ARTICLE = Path("content/articles/2026/hoi-nghi-nguoi-lao-dong.md")
 
@@ -78,16 +78,6 @@ DAMAGES = {
 }
 
 
-def clean(site: Path, tmp_path: Path):
-    fresh = tmp_path / "clean-site"
-    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".cache"))
-    out = tmp_path / "clean-out"
-    report = build(fresh, out)
-    assert report.ok, [d.format() for d in report.diagnostics]
-    shutil.rmtree(fresh)
-    return published(out)
-
-
 @pytest.mark.parametrize("damage", sorted(DAMAGES))
 def test_the_build_after_a_damaged_cache_equals_a_clean_build(tmp_path, damage):
     site = tmp_path / "site"
@@ -103,10 +93,10 @@ def test_the_build_after_a_damaged_cache_equals_a_clean_build(tmp_path, damage):
     elsewhere = tmp_path / "elsewhere"
     report = build(site, elsewhere)
     assert report.ok, [d.format() for d in report.diagnostics]
-    assert published(elsewhere) == clean(site, tmp_path / "first")
+    assert published(elsewhere) == clean_build(site, tmp_path / "first")
     DAMAGES[damage](site, out)
     with (site / MEDIA_ARTICLE).open("a", encoding="utf-8") as stream:
         stream.write("\nHội nghị kết thúc lúc 11 giờ.\n")
     report = build(site, out)
     assert report.ok, [d.format() for d in report.diagnostics]
-    assert published(out) == clean(site, tmp_path / "second")
+    assert published(out) == clean_build(site, tmp_path / "second")

@@ -22,7 +22,7 @@ from generator import state as state_module
 from generator.pipeline import BuildOptions, build_site
 from generator.state import BuildState
 from generator.themes import BUNDLED_THEMES
-from published import published
+from published import clean_build, published
 
 ARTICLES = Path("content/articles")
 CATEGORIES = ("thoi-su", "hoat-dong-cong-doan", "nu-cong")
@@ -196,17 +196,6 @@ EDITS = {f.__name__: f for f in (edit_title, edit_body, edit_date, edit_category
 
 
 # ---- the comparison ----------------------------------------------------------------------------
-def clean(site: Path, tmp_path: Path):
-    fresh = tmp_path / "fresh"
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".cache"))
-    out = tmp_path / "fresh-out"
-    shutil.rmtree(out, ignore_errors=True)
-    report = build(fresh, out)
-    assert report.ok, [d.format() for d in report.diagnostics]
-    return published(out)
-
-
 def run_sequence(seed: int, steps: int, tmp_path: Path) -> None:
     rng = random.Random(seed)
     site = editorial_site(tmp_path / "site")
@@ -223,7 +212,7 @@ def run_sequence(seed: int, steps: int, tmp_path: Path) -> None:
         report = build_site(site, BuildOptions(output=out, today=TODAY), state=kept if as_serve else None)
         where = f"seed {seed}, step {step} ({'serve' if as_serve else 'new process'}), edits so far: {done}"
         assert report.ok, f"{where}: {[d.format() for d in report.diagnostics if d.severity == 'error']}"
-        got, want = published(out), clean(site, tmp_path)
+        got, want = published(out), clean_build(site, tmp_path / "clean")
         assert sorted(got[0]) == sorted(want[0]), (f"{where}: only in incremental "
                                                    f"{sorted(set(got[0]) - set(want[0]))}, only in clean "
                                                    f"{sorted(set(want[0]) - set(got[0]))}")

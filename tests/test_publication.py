@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TODAY, build
-from published import published
+from conftest import ROOT, TODAY
+from published import clean_build, published
 from generator import folder_steps, publication
 
 ARTICLES = Path("content/articles")
@@ -125,17 +125,6 @@ def restore(keep: Path, work: Path) -> None:
         record_file.write_text(json.dumps(record))
 
 
-def clean_tree(site: Path, tmp_path: Path):
-    fresh = tmp_path / "fresh-site"
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".cache"))
-    out = tmp_path / "fresh-out"
-    shutil.rmtree(out, ignore_errors=True)
-    report = build(fresh, out)
-    assert report.ok, [d.format() for d in report.diagnostics]
-    return published(out)
-
-
 def prepared(copy_site, tmp_path: Path, builds_before: int) -> tuple[Path, Path, Path]:
     """The basic site built `builds_before` times (each after a small edit), then edited."""
     site = copy_site("basic")
@@ -169,7 +158,7 @@ def test_a_build_killed_at_any_step_of_publishing_leaves_the_old_or_the_new_site
     steps = killed_build(site, out, None)
     new = tree(out)
     assert steps > 0 and new != old
-    clean = clean_tree(site, tmp_path)
+    clean = clean_build(site, tmp_path / "clean")
     assert published(out) == clean
     # Making the standby links every published file (~280 changes here): every third is enough.
     for kill_at in range(0, steps, 3 if standby_lost or not builds_before else 1):
@@ -193,7 +182,7 @@ def test_pages_another_site_left_in_the_folder_are_removed(copy_site, tmp_path, 
     if edited:
         edits(first)
     assert cli_build(first, out) == 0
-    assert published(out) == clean_tree(first, tmp_path)
+    assert published(out) == clean_build(first, tmp_path / "clean")
 
 
 def test_what_killed_builds_left_beside_the_output_is_swept(copy_site, tmp_path):
@@ -214,7 +203,7 @@ def test_what_killed_builds_left_beside_the_output_is_swept(copy_site, tmp_path)
     new_article(site)
     assert cli_build(site, out) == 0
     assert [path for path in left if path.exists()] == []
-    assert published(out) == clean_tree(site, tmp_path)
+    assert published(out) == clean_build(site, tmp_path / "clean")
 
 
 @pytest.mark.skipif(folder_steps.fcntl is None, reason="the lock test holds an flock (POSIX)")
@@ -238,7 +227,7 @@ def test_a_second_build_waits_for_the_lock(copy_site, tmp_path):
     _, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     assert "another build is publishing into this folder" in err
-    assert published(out) == clean_tree(site, tmp_path)
+    assert published(out) == clean_build(site, tmp_path / "clean")
 
 
 def test_the_standby_shares_unchanged_files_with_the_published_site(copy_site, tmp_path):
