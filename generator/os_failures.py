@@ -58,11 +58,12 @@ OS_PROBLEMS: dict[int, tuple[str, dict[str, str]]] = {
 OS_PROBLEMS[errno.EPERM] = OS_PROBLEMS[errno.EACCES]
 
 # Hidden names that stand for a file or folder of the output: the publication folder beside it
-# (".output.publish/staging-PID-N", ".output.publish/standby": publication.py), the backup
-# folder of a publish into a mount point (".output.old-PID-N") and a copy beside a file it replaces.
+# and what it holds (".output.publish/staging-PID-N", ".../standby", ".../lock": publication.py),
+# the backup folder of a publish into a mount point (".output.old-PID-N") and a copy beside a file
+# it replaces.
 _STANDS_FOR = re.compile(r"\.(.+)\.(?:new|old)-\d+(?:-\d+)?")
 _PUBLICATION = re.compile(r"\.(.+)\.publish")
-_PUBLICATION_TREE = re.compile(r"staging-.*|standby|aside")
+_PUBLICATION_PARTS = re.compile(r"staging-.*|standby|aside|lock|record.*")
 
 
 def shown_path(name) -> Path:
@@ -71,8 +72,9 @@ def shown_path(name) -> Path:
     shown = []
     while parts:
         part = parts.pop(0)
-        if (m := _PUBLICATION.fullmatch(part)) and parts and _PUBLICATION_TREE.fullmatch(parts[0]):
-            parts.pop(0)
+        if m := _PUBLICATION.fullmatch(part):
+            if parts and _PUBLICATION_PARTS.fullmatch(parts[0]):
+                parts.pop(0)
             shown.append(m.group(1))
         elif m := _STANDS_FOR.fullmatch(part):
             shown.append(m.group(1))

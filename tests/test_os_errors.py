@@ -277,6 +277,27 @@ def test_a_failure_midway_through_publishing_leaves_the_last_output(site, publis
     assert tree(out) != before
 
 
+def test_a_folder_beside_the_output_that_cannot_be_made_names_the_output_folder(site, published, capsys,
+                                                                                monkeypatch):
+    """The publication folder (.out.publish, beside the output) lives in the output's parent: a
+    parent the build may not write is said as the output folder's problem, not as a crash."""
+    out, before = published
+    shutil.rmtree(out.parent / f".{out.name}.publish")
+    real_mkdir = os.mkdir
+
+    def mkdir(path, *args, **kwargs):
+        if Path(os.fsdecode(path)).name == f".{out.name}.publish":
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    status, err = build(site, out, capsys)
+    monkeypatch.undo()
+    assert status == 1
+    assert_plain(err, out, "permission", "check who owns")
+    assert tree(out) == before
+
+
 def test_a_failed_swap_leaves_the_last_output(site, published, capsys, monkeypatch):
     """A full build (no record of the folder) swaps the staged tree in: when the swap fails,
     the folder is the one published before."""
