@@ -275,9 +275,7 @@ def _timed(figures: dict, bench: Path, name: str, command: str, count: int, warm
 
 
 def time_ours(bench: Path, site: Path, n: int, runs: int, python: str, code: Path, no_search: Path) -> dict:
-    outroot = WORK / f"ours-out-{n}"
-    shutil.rmtree(outroot, ignore_errors=True)
-    outroot.mkdir(parents=True)
+    outroot = empty_folder(WORK / f"ours-out-{n}")
     build = f'"{python}" "{code / "build.py"}" --site "{site}" --quiet'
     build_ns = f'"{python}" "{no_search / "build.py"}" --site "{site}" --quiet'
     fresh = f'd=$(mktemp -d "{outroot}/run.XXXXXX") && exec {build} --output "$d"'
@@ -322,9 +320,7 @@ def time_ours(bench: Path, site: Path, n: int, runs: int, python: str, code: Pat
 
 def time_ours_without_search(bench: Path, site: Path, n: int, runs: int, python: str, no_search: Path) -> dict:
     """The large-corpus figures: cold, no change and one edit, all without the search index."""
-    outroot = WORK / f"ours-out-{n}"
-    shutil.rmtree(outroot, ignore_errors=True)
-    outroot.mkdir(parents=True)
+    outroot = empty_folder(WORK / f"ours-out-{n}")
     build = f'"{python}" "{no_search / "build.py"}" --site "{site}" --quiet'
     steady = outroot / "steady-no-search"
     article = sorted((site / "content" / "articles").glob("*.md"))[n // 3]
@@ -353,9 +349,7 @@ def time_ours_without_search(bench: Path, site: Path, n: int, runs: int, python:
 def time_ours_large(bench: Path, site: Path, n: int, python: str, code: Path) -> dict:
     """The large-corpus figures the issue asks for (linear time, memory): one cold build, then
     nothing changed and the edit figures into the same folder, with the search index, one run each."""
-    outroot = WORK / f"ours-out-{n}"
-    shutil.rmtree(outroot, ignore_errors=True)
-    outroot.mkdir(parents=True)
+    outroot = empty_folder(WORK / f"ours-out-{n}")
     steady = outroot / "steady"
     build = f'"{python}" "{code / "build.py"}" --site "{site}" --quiet --output "{steady}"'
     steps, touched = edit_steps(site, n)
@@ -378,9 +372,7 @@ def time_before(bench: Path, site: Path, n: int, runs: int, python: str, code: P
     """The --before column: another revision's code (snapshot_revision) on its own copy of the
     corpus, into its own output folder: cold (with the search index), no change and the edit
     figures, with the runs of time_ours (or, for --large, of time_ours_large)."""
-    outroot = WORK / f"before-out-{n}"
-    shutil.rmtree(outroot, ignore_errors=True)
-    outroot.mkdir(parents=True)
+    outroot = empty_folder(WORK / f"before-out-{n}")
     steady = outroot / "steady"
     build = f'"{python}" "{code / "build.py"}" --site "{site}" --quiet'
     steps, touched = edit_steps(site, n)
@@ -403,6 +395,13 @@ def time_before(bench: Path, site: Path, n: int, runs: int, python: str, code: P
         figures[name].update(about)
     shutil.rmtree(outroot, ignore_errors=True)
     return figures
+
+
+def empty_folder(folder: Path) -> Path:
+    """`folder`, made anew and empty: where one code's output folders of a run go."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
 
 
 def cpu_pressure_seconds() -> float:
