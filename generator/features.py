@@ -35,11 +35,15 @@ def load_features() -> list:
     """Import the bundled feature modules (each registers itself) and return them in order."""
     import importlib
 
-    for module in ("generator.campaigns", "generator.honours", "generator.feeds", "generator.addresses",
-                   "generator.search"):
+    order = ("generator.campaigns", "generator.honours", "generator.feeds", "generator.addresses", "generator.search")
+    for module in order:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise
-    return list(FEATURES)
+
+    def place(feature) -> int:    # the order above, whichever module another import loaded first
+        home = type(feature).__module__
+        return next((i for i, name in enumerate(order) if home == name or home.startswith(name + ".")), len(order))
+    return sorted(FEATURES, key=place)

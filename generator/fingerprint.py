@@ -107,6 +107,11 @@ def _digest(value, memo: dict) -> str | None:
     return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 
+def canonical_digest(value, memo: dict) -> str | None:
+    """`value_digest` with a memo of the Shared dicts serialised so far (kept for one build)."""
+    return _digest(value, memo)
+
+
 def value_digest(value) -> str | None:
     """sha256 of a canonical serialisation of `value`, or None when it cannot be serialised."""
     return _digest(value, {})
@@ -152,6 +157,13 @@ def globals_digest(env_globals: dict, theme_folders: Iterable[Path], *extra) -> 
     if shared is None:
         return None
     return digest_text(code_version(), theme_digest(theme_folders), shared)
+
+
+def render_digest(theme_folders: Iterable[Path], *extra) -> str | None:
+    """What the rendering of every page depends on besides its view data and the globals it
+    reads (those are recorded, see recorded.py): code, templates and `extra`."""
+    shared = value_digest(extra)
+    return None if shared is None else digest_text(code_version(), theme_digest(theme_folders), shared)
 
 
 def bytes_digest(data: bytes) -> str:

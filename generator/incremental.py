@@ -16,12 +16,13 @@ from typing import Callable, NamedTuple
 
 import jinja2
 
-from generator import parallel
 from generator.diagnostics import Diagnostic
 from generator.fingerprint import digest_text, file_stamp, value_digest
 from generator.output import Entry, Manifest, OutputFile
 from generator.publication import Publication, Published
-from generator.render import render_range
+from generator import page_pass
+from generator.page_records import PageRecord, PageRecords
+from generator.recorded import Digests
 
 
 class FinishStep(NamedTuple):
@@ -38,7 +39,8 @@ class FinishStep(NamedTuple):
 class OutputSession:
     """What one build writes, against what the previous build published."""
 
-    def __init__(self, target: Path | None, previous: Manifest | None, checked: bool = False, hold: bool = True):
+    def __init__(self, target: Path | None, previous: Manifest | None, checked: bool = False, hold: bool = True,
+                 records: PageRecords | None = None):
         """`checked`: the folder was found to hold what `previous` says since it was published
         (serve's BuildState.verify), so it is not checked again. A session on a folder holds
         its lock until `close` (with `hold`; else from `publish` on: see publication.py)."""
@@ -53,7 +55,10 @@ class OutputSession:
         self.entries: dict[str, Entry] = {}              # kept as published
         self.pending: dict[str, tuple] = {}              # staged: path -> (fingerprint, sha256, origin)
         self.finish_keys: dict[str, str] = {}
-        self.pages = self.unchanged = self.rendered = 0
+        self.pages = self.unchanged = self.rendered = self.spliced = self.unchanged_in_batch = 0
+        self.records = records if target is not None else None     # of the pages last published
+        self.new_records: dict[str, PageRecord] = {}
+        self.digests = Digests()                         # of the values pages read, this build
         self.changed: list[str] = []                     # paths written or deleted by publishing
         self.deferred: list[tuple] = []                  # finish steps left for later (serve)
         self._by_origin: dict[str, list[str]] | None = None   # the previous finish products, by origin
@@ -90,48 +95,51 @@ class OutputSession:
                 self.unchanged -= 1
 
     # ---- pages ---------------------------------------------------------------------------
-    def render_pages(self, env: jinja2.Environment, jobs, fingerprints, site_dir: Path,
+    def render_pages(self, env: jinja2.Environment, jobs, page_keys, site_dir: Path,
                      postprocess: Callable[[str], str] | None, workers: int,
                      progress: Callable[[int], None] | None = None) -> list[Diagnostic]:
-        """Render the pages whose fingerprint changed into the staging folder (all pages, unwritten,
-        when there is no output folder: `check`). Returns the render problems. Called once per
-        batch of pages (pipeline.render_in_batches)."""
-        problems: list[Diagnostic] = []
-        seen = self._seen
-        todo: list[int] = []
-        for index, job in enumerate(jobs):
-            path = job.output_path
-            if path in seen:
-                problems.append(Diagnostic("site.yaml", None, "error",
-                                           f"two pages would be written to {path} ({seen[path]} and {job.url})"))
-                continue
-            seen[path] = job.url
-            self.pages += 1
-            entry = self.kept(path, fingerprints[index])
-            if entry is not None:
-                self.entries[path] = entry
-                self.unchanged += 1
-            else:
-                todo.append(index)
-        if progress and len(jobs) > len(todo):
-            progress(len(jobs) - len(todo))
-        shared = {"env": env, "jobs": jobs, "todo": todo, "site_dir": site_dir, "postprocess": postprocess,
-                  "folder": str(self.staging.folder) if self.staging else None,
-                  "published": {jobs[i].output_path: self.published_sha(jobs[i].output_path) for i in todo}}
-        for outcome in parallel.run_chunks(render_range, len(todo), workers, shared, progress):
-            if isinstance(outcome, Diagnostic):
-                problems.append(outcome)
-                continue
-            index, sha, wrote = outcome
-            path = jobs[index].output_path
-            self.rendered += 1
-            if wrote:
-                self.staging.staged.add(path)
-                self.pending[path] = (fingerprints[index], sha, "page")
-            elif self.staging is not None:   # same bytes as published: keep the file, note the new fingerprint
-                old = self.previous.entries[path]
-                self.entries[path] = Entry(fingerprints[index], sha, old.size, old.mtime_ns, "page")
-        return problems
+        """Keep, splice or render the batch's pages into the staging folder (all rendered, unwritten,
+        when there is no output folder: `check`); see page_pass.py. Returns the render problems.
+        Called once per batch of pages (pipeline.render_in_batches)."""
+        return page_pass.render_pages(self, env, jobs, page_keys, site_dir, postprocess, workers, progress)
+
+    def claim(self, path: str, url: str, problems: list[Diagnostic]) -> bool:
+        """Count a planned page; False (and an error) when another page was planned at its path."""
+        if path in self._seen:
+            problems.append(Diagnostic("site.yaml", None, "error",
+                                       f"two pages would be written to {path} ({self._seen[path]} and {url})"))
+            return False
+        self._seen[path] = url
+        self.pages += 1
+        return True
+
+    def record(self, path: str, page_key: str | None) -> PageRecord | None:
+        """The last build's record of the published page at `path`, if it is the file published."""
+        if self.records is None or page_key is None or self.previous is None:
+            return None
+        record = self.records.get(path)
+        return record if record is not None and record.sha256 == self.published_sha(path) else None
+
+    def keep(self, path: str, entry: Entry) -> None:
+        self.entries[path] = entry
+        self.unchanged += 1
+        self.unchanged_in_batch += 1
+
+    def page_made(self, path: str, fingerprint: str | None, sha: str, wrote: bool, record: PageRecord | None) -> None:
+        """A page rendered or spliced: staged if its bytes differ from the published ones."""
+        if record is not None:
+            self.new_records[path] = record
+        if wrote:
+            self.staging.staged.add(path)
+            self.pending[path] = (fingerprint, sha, "page")
+        elif self.staging is not None:   # same bytes as published: keep the file, note the new fingerprint
+            old = self.previous.entries[path]
+            self.entries[path] = Entry(fingerprint, sha, old.size, old.mtime_ns, "page")
+
+    def save_records(self) -> None:
+        """Record the pages of this build for the next one (after publishing)."""
+        if self.records is not None:
+            self.records.save(self.new_records, {p for p, e in self.entries.items() if e.origin == "page"})
 
     # ---- other files ---------------------------------------------------------------------
     def stage_files(self, files: list[OutputFile]) -> None:

@@ -21,17 +21,18 @@ from generator.images import ImageCatalog, PictureRewriter
 from generator.edits import carried_link_warnings, find_body_edit, model_key, plan_key, remember_plan
 from generator.linkcheck import check_site_links
 from generator.cache import cache_folder, code_version, release_free_memory
-from generator.fingerprint import Fingerprinter, digest_text, globals_digest
-from generator.fragments import memoize_pure_templates
+from generator.fingerprint import Fingerprinter, digest_text, globals_digest, render_digest
 from generator.incremental import FinishStep, OutputSession, entries_digest, finish_key
 from generator.addresses import ADDRESSES, addresses, check_aliases, moved_addresses, moved_map
 from generator.model import SiteModel, build_model, with_new_bodies
 from generator.os_failures import FolderError, os_failure, site_cache
 from generator.output import OutputFile, static_files
+from generator.page_records import PageRecords
 from generator.parallel import worker_count
 from generator.progress import Progress
 from generator.publication import published_generation
 from generator.reading import READER_KINDS, read_sources
+from generator.recorded import GlobalView, prepare
 from generator.render_job import RenderJob
 from generator.routes import plan_pages
 from generator.stamps import inputs_stamp
@@ -104,6 +105,7 @@ class BuildReport:
     output: Path | None = None
     images: ImageReport | None = None
     unchanged: int = 0       # pages neither rendered nor written: their fingerprint did not change
+    spliced: int = 0         # pages whose only change was in fragments, put in without rendering (splice.py)
     changed: tuple[str, ...] = ()   # output paths this build wrote or deleted (for reloading only those)
     deferred: Callable[..., list[Diagnostic]] | None = None  # finish steps left for later (serve): run it
     moved: dict[str, str] = field(default_factory=dict)   # old site path -> new, of documents that moved
@@ -220,16 +222,19 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     model = assemble_model(docs, ctx, features, state, inputs)
     gc.freeze()
     views = Views(model, ctx.theme.strings, ctx.images)
-    env.globals.update({"site": views.site(), "ui": ctx.theme.strings,
+    # Pages record which entries of the globals they read (recorded.py); fragments (cards,
+    # sidebar, footer) are rendered once per distinct set of recorded inputs.
+    env.globals.update({"site": GlobalView("site", views.site()), "ui": GlobalView("ui", ctx.theme.strings),
                         "asset": lambda path: views.links.href("/static/" + path),
-                        "theme": ctx.theme.view(views.links.href)})
-    memoize_pure_templates(env)        # cards, sidebar, footer: rendered once per build (fragments.py)
-    # Only pages whose fingerprint changed since the last build into `output` are rendered.
+                        "theme": GlobalView("theme", ctx.theme.view(views.links.href))})
+    prepare(env)
+    # Only pages whose inputs changed since the last build into `output` are rendered (page_pass.py).
     previous = state.manifest(output) if options.write else None
-    session = OutputSession(output if options.write else None, previous,
-                            checked=state.trusts(output, previous))
+    session = OutputSession(output if options.write else None, previous, checked=state.trusts(output, previous),
+                            records=PageRecords(cache_folder(site_dir), str(output)) if options.write else None)
     try:
         shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
+        page_shared = render_digest(ctx.theme.folders, ctx.images) if options.write else None
         key = plan_key(shared, inputs, [rel for folder in ctx.theme.static_dirs for _, rel in static_files(folder)])
         # Only article bodies changed: only their pages are planned (edits.py).
         edit = find_body_edit(session.previous, session.damaged, key, docs, set(model.by_key),
@@ -240,7 +245,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
             session.carry_over(edit.kept)
         else:
             jobs = plan_pages(views, [f.plan for f in features if hasattr(f, "plan")])
-        lastmods = render_in_batches(session, env, jobs, Fingerprinter(shared), site_dir,
+        lastmods = render_in_batches(session, env, jobs, Fingerprinter(page_shared), site_dir,
                                      PictureRewriter(ctx.images, views.links.href).rewrite,
                                      worker_count(options.jobs), progress.stage("Dựng trang", len(jobs)), diags)
         files: list[OutputFile] = []
@@ -295,6 +300,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                 pass                 # a cache that cannot be written costs the next build ~0.1 s, nothing else
         deferred = None
         if not diags.has_errors:
+            session.save_records()
             manifest = session.manifest(None if session.deferred else stamp)
             manifest.summary["image_sources"] = image_report.sources if image_report else 0
             manifest.summary[ADDRESSES] = published
@@ -317,7 +323,8 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
         session.close()      # the manifest is recorded: another build may publish
     return BuildReport(diags.sorted(), pages=session.pages, files=len(file_paths),
                        seconds=time.perf_counter() - started, output=output, images=image_report,
-                       unchanged=session.unchanged, changed=tuple(session.changed), deferred=deferred,
+                       unchanged=session.unchanged, spliced=session.spliced, changed=tuple(session.changed),
+                       deferred=deferred,
                        moved=moved)
 
 
@@ -329,9 +336,9 @@ def render_in_batches(session: OutputSession, env, jobs: list[RenderJob], finger
     lastmods: list[str | None] = []
     for start in range(0, len(jobs), RENDER_BATCH):
         batch = [job.made() for job in jobs[start:start + RENDER_BATCH]]
-        fingerprints = [fingerprinter.page(job.url, job.template, job.context) for job in batch]
+        page_keys = [fingerprinter.page(job.url, job.template, job.context) for job in batch]
         gc.freeze()       # the batch's view data: spared by the cycle collector, not copied by forked workers
-        diags.extend(session.render_pages(env, batch, fingerprints, site_dir, postprocess, workers, advance))
+        diags.extend(session.render_pages(env, batch, page_keys, site_dir, postprocess, workers, advance))
         lastmods.extend(page_lastmod(job.context) for job in batch)
     return lastmods
 

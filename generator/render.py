@@ -1,35 +1,50 @@
 """Rendering planned pages through Jinja, in a worker process or here (see parallel.py).
 
-`render_range` renders the pages the output session chose (those whose fingerprint changed),
-applies the HTML post-processing (responsive images), and writes each page whose bytes differ
-from the published ones straight into the staging folder, so page bytes never travel back to
-the parent. It returns (job index, sha256, written) per page, or a Diagnostic per failure.
+`render_range` renders the pages the output session chose (those whose record says they
+changed), applies the HTML post-processing (responsive images), and writes each page whose bytes
+differ from the published ones straight into the staging folder, so page bytes never travel back
+to the parent. It returns, per page, (job index, sha256, written, what the page read: see
+`PageReads`), or a Diagnostic per failure, and the fragments the session asked for by key
+(`wanted`: what pages to be spliced need, see splice.py).
 """
 from __future__ import annotations
 
 import hashlib
 import os
+from typing import NamedTuple
 
 import jinja2
 
 from generator import parallel
 from generator.diagnostics import Diagnostic
+from generator.page_records import Span
+from generator.recorded import Digests, begin_page, end_page, page_spans
 from generator.stored_text import DamagedCache
 from generator.templates import render_error
+
+_SETS: dict[frozenset, frozenset] = {}     # one object per read set: sent once per chunk, not per page
+
+
+class PageReads(NamedTuple):
+    """What a rendered page read of the globals, and its fragments' spans (page_records.py)."""
+
+    reads: frozenset
+    own_reads: frozenset
+    own_digest: str | None
+    spans: tuple[Span, ...] | None
 
 
 def render_range(start: int, stop: int) -> list:
     """Render pages todo[start:stop]; runs in a worker (or here). Writes changed bytes to the folder."""
     work = parallel.shared()
     env, jobs, folder, postprocess = work["env"], work["jobs"], work["folder"], work["postprocess"]
+    wanted, digests = work.get("wanted") or set(), work["digests"]
     made_dirs: set[str] = set()
     results: list = []
     for index in work["todo"][start:stop]:
         job = jobs[index]
         try:
-            html = env.get_template(job.template).render(job.context)
-            if postprocess is not None and job.output_path.endswith(".html"):
-                html = postprocess(html)
+            html, reads, found = _render(env, job, postprocess, digests, wanted)
         except DamagedCache:
             raise                     # not the template's fault: the build starts again (pipeline.py)
         except jinja2.TemplateNotFound as exc:
@@ -38,7 +53,7 @@ def render_range(start: int, stop: int) -> list:
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a diagnostic
             results.append(render_error(exc, job.template, job.url, work["site_dir"]))
             continue
-        data = html.encode("utf-8")
+        data = html.encode("utf-8", "surrogatepass")
         sha = hashlib.sha256(data).hexdigest()
         path = job.output_path
         wrote = folder is not None and sha != work["published"].get(path)
@@ -49,5 +64,39 @@ def render_range(start: int, stop: int) -> list:
                 made_dirs.add(parent)
             with open(os.path.join(folder, path), "wb") as stream:
                 stream.write(data)
-        results.append((index, sha, wrote))
+        results.append((index, sha, wrote, reads, found))
     return results
+
+
+def _render(env: jinja2.Environment, job, postprocess, digests: Digests, wanted: set) -> tuple:
+    """The page's finished HTML, what it read, and the wanted fragments it rendered."""
+    page = begin_page(marks=job.output_path.endswith(".html"))
+    try:
+        marked = env.get_template(job.template).render(job.context)
+    finally:
+        end_page()
+    html, placed = page_spans(marked, page, postprocess if job.output_path.endswith(".html") else None)
+    if html is None:                  # the marks are not where the fragments stand: render unmarked
+        page = begin_page(marks=False)
+        try:
+            html = env.get_template(job.template).render(job.context)
+        finally:
+            end_page()
+        if postprocess is not None and job.output_path.endswith(".html"):
+            html = postprocess(html)
+    env_globals = env.globals
+    spans, found = [], {}
+    for start, end, fragment in placed or ():
+        local_key = fragment.local_key(digests)
+        digest = digests.globals(fragment.globals_read, env_globals)
+        if local_key is None or digest is None:
+            spans = None
+            break
+        spans.append(Span(start, end, local_key, fragment.globals_read, digest))
+        if (local_key, digest) in wanted:
+            found[(local_key, digest)] = fragment.after(postprocess).encode("utf-8", "surrogatepass")
+    own = _SETS.setdefault(frozenset(page.own_globals), frozenset(page.own_globals))
+    every = _SETS.setdefault(frozenset(page.globals_read), frozenset(page.globals_read))
+    reads = PageReads(every, own, digests.globals(own, env_globals),
+                      tuple(spans) if spans is not None and placed is not None else None)
+    return html, reads, found

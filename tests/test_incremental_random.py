@@ -196,13 +196,15 @@ EDITS = {f.__name__: f for f in (edit_title, edit_body, edit_date, edit_category
 
 
 # ---- the comparison ----------------------------------------------------------------------------
-def run_sequence(seed: int, steps: int, tmp_path: Path) -> None:
+def run_sequence(seed: int, steps: int, tmp_path: Path) -> int:
+    """Returns how many pages the sequence's builds spliced (page_pass.py) instead of rendering."""
     rng = random.Random(seed)
     site = editorial_site(tmp_path / "site")
     out = tmp_path / "out"
     kept = BuildState(site)                     # as `serve` keeps it across builds
     assert build(site, out).ok
     done: list[str] = []
+    spliced = 0
     for step in range(steps):
         for _ in range(rng.randint(1, 3)):
             name = rng.choice(sorted(EDITS))
@@ -212,6 +214,7 @@ def run_sequence(seed: int, steps: int, tmp_path: Path) -> None:
         report = build_site(site, BuildOptions(output=out, today=TODAY), state=kept if as_serve else None)
         where = f"seed {seed}, step {step} ({'serve' if as_serve else 'new process'}), edits so far: {done}"
         assert report.ok, f"{where}: {[d.format() for d in report.diagnostics if d.severity == 'error']}"
+        spliced += report.spliced
         got, want = published(out), clean_build(site, tmp_path / "clean")
         assert sorted(got[0]) == sorted(want[0]), (f"{where}: only in incremental "
                                                    f"{sorted(set(got[0]) - set(want[0]))}, only in clean "
@@ -219,10 +222,11 @@ def run_sequence(seed: int, steps: int, tmp_path: Path) -> None:
         differing = [path for path in want[0] if got[0][path] != want[0][path]]
         assert not differing, f"{where}: files differ from a clean build: {differing}"
         assert got[1] == want[1], f"{where}: the search index differs from a clean build's"
+    return spliced
 
 
 def test_random_edits_build_as_a_clean_build_would(tmp_path):
-    run_sequence(2026, 6, tmp_path)
+    assert run_sequence(2026, 6, tmp_path) > 0      # the splicing path is among those compared
 
 
 @pytest.mark.slow

@@ -1,0 +1,177 @@
+"""The record of each published page: what it was rendered from and where its fragments stand.
+
+A page's record (made by render.py, kept in the build database `.cache/build.sqlite`) holds its
+page key (URL, template, view data, templates and code: fingerprint.render_digest), the global
+entries it read (recorded.py), and the byte spans of its outermost fragments, each with the key
+of its own inputs. The next build into the same folder compares:
+
+- page key and every global read the same: the page is kept as published;
+- page key and the globals read outside fragments the same, only some fragments' globals
+  changed: the page is spliced (splice.py), each changed span replaced by the fragment rendered
+  anew elsewhere in this build;
+- anything else: the page is rendered.
+
+Every row carries a digest of itself; a row or a read set that does not match it is ignored
+(the page is rendered), and a database SQLite cannot read is started again. A record is only
+used with the file it describes: its sha256 is the published file's (manifest and file).
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.fingerprint import digest_text
+
+DATABASE = "build.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS readsets (id INTEGER PRIMARY KEY, paths TEXT UNIQUE NOT NULL, checked TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (output TEXT NOT NULL, path TEXT NOT NULL, page_key TEXT NOT NULL,
+    reads INTEGER NOT NULL, own_reads INTEGER NOT NULL, own_digest TEXT NOT NULL, sha256 TEXT NOT NULL,
+    spans BLOB, checked TEXT NOT NULL, PRIMARY KEY (output, path));
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where one outermost fragment stands in a page's bytes, and what it was made from."""
+
+    start: int
+    end: int
+    local_key: str          # its template and non-global inputs (recorded.Fragment.local_key)
+    reads: frozenset        # the global entries it read
+    globals_digest: str     # their values then
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    page_key: str
+    reads: frozenset        # every global entry the page read, its fragments' included
+    own_reads: frozenset    # those read outside its outermost fragments
+    own_digest: str         # their values then
+    sha256: str             # of the page's published bytes
+    spans: tuple[Span, ...] | None = None    # None: never spliced (see recorded.page_spans)
+
+
+class PageRecords:
+    """The page records of one output folder in the build database of a site."""
+
+    def __init__(self, cache: Path | None, output: str):
+        self.path = cache / DATABASE if cache is not None else None
+        self.output = output
+        self._rows: dict[str, PageRecord] | None = None
+        self._blobs: dict[str, bytes | None] = {}
+        self._readsets: dict[int, frozenset] = {}
+
+    # ---- reading ---------------------------------------------------------------------------
+    def get(self, path: str) -> PageRecord | None:
+        if self._rows is None:
+            self._rows = self._load()
+        return self._rows.get(path)
+
+    def with_spans(self, path: str) -> PageRecord | None:
+        """The record with its spans (read from the row's blob on first use)."""
+        record = self.get(path)
+        if record is None or path not in self._blobs:
+            return record
+        blob = self._blobs.pop(path)
+        spans = None
+        if blob is not None:
+            try:
+                spans = tuple(Span(start, end, key, self._readsets[reads], digest)
+                              for start, end, key, reads, digest in pickle.loads(blob))
+            except Exception:  # noqa: BLE001 - checked by the row's digest; anything odd: not spliced
+                spans = None
+        record = PageRecord(record.page_key, record.reads, record.own_reads, record.own_digest, record.sha256, spans)
+        self._rows[path] = record
+        return record
+
+    def _load(self) -> dict[str, PageRecord]:
+        if self.path is None or not self.path.exists():
+            return {}
+        try:
+            with self._database() as db:
+                readsets = {}
+                for ident, paths, checked in db.execute("SELECT id, paths, checked FROM readsets"):
+                    if checked == digest_text("readset", paths):
+                        readsets[ident] = frozenset(tuple(p) for p in json.loads(paths))
+                rows = {}
+                for path, key, reads, own, own_digest, sha, blob, checked in db.execute(
+                        "SELECT path, page_key, reads, own_reads, own_digest, sha256, spans, checked "
+                        "FROM pages WHERE output = ?", (self.output,)):
+                    if (checked != _row_digest(path, key, reads, own, own_digest, sha, blob)
+                            or reads not in readsets or own not in readsets):
+                        continue
+                    rows[path] = PageRecord(key, readsets[reads], readsets[own], own_digest, sha)
+                    self._blobs[path] = blob
+        except (sqlite3.DatabaseError, ValueError, TypeError):
+            self._reset()
+            return {}
+        self._readsets = readsets
+        return rows
+
+    # ---- writing ---------------------------------------------------------------------------
+    def save(self, records: dict[str, PageRecord], pages: set[str]) -> None:
+        """Record the pages this build rendered or spliced; forget those no longer published."""
+        if self.path is None:
+            return
+        try:
+            self._save(records, pages)
+        except sqlite3.DatabaseError:
+            self._reset()          # the records are lost: the next build renders the pages
+
+    def _save(self, records: dict[str, PageRecord], pages: set[str]) -> None:
+        os.makedirs(self.path.parent, exist_ok=True)
+        with self._database() as db:
+            ids: dict[frozenset, int] = {}
+
+            def readset(paths: frozenset) -> int:
+                if paths not in ids:
+                    text = json.dumps(sorted(paths, key=lambda p: (p[0], "" if p[1] is None else "\0" + str(p[1]))),
+                                      ensure_ascii=False)
+                    db.execute("INSERT OR IGNORE INTO readsets (paths, checked) VALUES (?, ?)",
+                               (text, digest_text("readset", text)))
+                    ids[paths] = db.execute("SELECT id FROM readsets WHERE paths = ?", (text,)).fetchone()[0]
+                return ids[paths]
+
+            rows = []
+            for path, record in records.items():
+                reads, own = readset(record.reads), readset(record.own_reads)
+                blob = None if record.spans is None else pickle.dumps(
+                    [(s.start, s.end, s.local_key, readset(s.reads), s.globals_digest) for s in record.spans])
+                rows.append((self.output, path, record.page_key, reads, own, record.own_digest, record.sha256, blob,
+                             _row_digest(path, record.page_key, reads, own, record.own_digest, record.sha256, blob)))
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            known = {path for (path,) in db.execute("SELECT path FROM pages WHERE output = ?", (self.output,))}
+            db.executemany("DELETE FROM pages WHERE output = ? AND path = ?",
+                           [(self.output, path) for path in known - pages])
+
+    @contextmanager
+    def _database(self):
+        """One transaction: all of it is saved, or (killed, failed) none of it."""
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def _reset(self) -> None:
+        """A database SQLite cannot read: start it again (only what it saves is lost)."""
+        self._rows, self._blobs = {}, {}
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(str(self.path) + suffix)
+            except OSError:
+                pass
+
+
+def _row_digest(path, key, reads, own, own_digest, sha, blob) -> str:
+    return digest_text("page", path, key, str(reads), str(own), own_digest, sha, blob or b"")[:32]

@@ -1,0 +1,74 @@
+"""Splicing: a page whose only change is in fragments gets the new fragments put into its bytes.
+
+The published file is the skeleton: its record (page_records.py) says where each outermost
+fragment stands and from what it was made. A span whose global reads still hold the same values
+is kept; one whose values changed is replaced by the same fragment (same template, same
+non-global inputs) rendered with the new values by another page of this build. Publishing one
+article changes "Tin mới" in the sidebar of every page: the sidebar is rendered once per kind of
+page, and every other page costs a read, a splice and a write instead of a template render.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+
+from generator import parallel
+from generator.page_records import PageRecord, Span
+
+
+def needs(record: PageRecord, new_digests: dict[frozenset, str | None]) -> set[tuple[str, str]] | None:
+    """The fragments (local key, globals digest) a page must be given to be spliced, given the
+    globals digest of each read set in this build; None when it cannot be spliced."""
+    wanted = set()
+    for span in record.spans or ():
+        digest = new_digests.get(span.reads)
+        if digest is None:
+            return None
+        if digest != span.globals_digest:
+            wanted.add((span.local_key, digest))
+    return wanted if record.spans is not None else None
+
+
+def splice_range(start: int, stop: int) -> list:
+    """Splice pages todo[start:stop]; runs in a worker (or here). Returns per page (job index,
+    sha256, written, spans) or (job index, None) when the published file is not the one recorded."""
+    work = parallel.shared()
+    jobs, records, fragments, digests = work["jobs"], work["records"], work["fragments"], work["digests"]
+    source, folder = work["source"], work["folder"]
+    made_dirs: set[str] = set()
+    results: list = []
+    for index in work["todo"][start:stop]:
+        path = jobs[index].output_path
+        record: PageRecord = records[index]
+        try:
+            with open(os.path.join(source, path), "rb") as stream:
+                data = stream.read()
+        except OSError:
+            results.append((index, None))
+            continue
+        if hashlib.sha256(data).hexdigest() != record.sha256:
+            results.append((index, None))      # changed by hand since: rendered instead
+            continue
+        pieces, spans, position, offset = [], [], 0, 0
+        for span in record.spans:
+            digest = digests[span.reads]
+            segment = data[span.start:span.end] if digest == span.globals_digest else fragments[(span.local_key, digest)]
+            pieces.append(data[position:span.start])
+            offset += span.start - position
+            spans.append(Span(offset, offset + len(segment), span.local_key, span.reads, digest))
+            pieces.append(segment)
+            offset += len(segment)
+            position = span.end
+        pieces.append(data[position:])
+        new = b"".join(pieces)
+        sha = hashlib.sha256(new).hexdigest()
+        wrote = sha != record.sha256
+        if wrote:
+            parent = os.path.dirname(path)
+            if parent not in made_dirs:
+                os.makedirs(os.path.join(folder, parent), exist_ok=True)
+                made_dirs.add(parent)
+            with open(os.path.join(folder, path), "wb") as stream:
+                stream.write(new)
+        results.append((index, sha, wrote, tuple(spans)))
+    return results
