@@ -198,10 +198,12 @@ class Fragment:
             self._local_key = _sha("\n".join(parts))
         return self._local_key
 
-    def after(self, postprocess: Callable[[str], str] | None) -> str:
-        """Its HTML as it stands in a finished page (responsive images rewritten)."""
+    def after(self, postprocess: Callable[[str], str] | None) -> bytes | None:
+        """Its UTF-8 bytes as they stand in a finished page (responsive images rewritten); None
+        when it starts or ends inside a tag (then it is never spliced)."""
         if self._after is False:
-            self._after = self.html if postprocess is None else postprocess(self.html)
+            data = (self.html if postprocess is None else postprocess(self.html)).encode("utf-8", "surrogatepass")
+            self._after = data if _outside_tag(data) else None
         return self._after
 
 
@@ -267,9 +269,18 @@ class _Memo:
         self.by_reads: dict[tuple, dict] = {}       # recorded (name, key) paths -> values -> Fragment
 
     def find(self, context: Context) -> Fragment | None:
+        vars_, parent = context.vars, context.parent
         for paths, found in self.by_reads.items():
+            key = []
+            for name, sub in paths:
+                value = vars_[name] if name in vars_ else parent.get(name, missing)
+                if isinstance(value, _Recording):
+                    value = value._data
+                if sub is not WHOLE:
+                    value = value.get(sub, missing) if type(value) is dict else _NOT_A_DICT
+                key.append(id(value) if isinstance(value, (dict, list)) else (type(value), value))
             try:
-                hit = found.get(tuple(_identity(_lookup(context, name, key)) for name, key in paths))
+                hit = found.get(tuple(key))
             except TypeError:                       # an unhashable value: no reuse
                 return None
             if hit is not None:
@@ -283,15 +294,6 @@ class _Memo:
             self.by_reads.setdefault(paths, {})[key] = fragment
         except TypeError:
             pass
-
-
-def _lookup(context: Context, name: str, key):
-    value = context.vars[name] if name in context.vars else context.parent.get(name, missing)
-    if key is WHOLE:
-        return value
-    if isinstance(value, _Recording):
-        value = value._data
-    return value.get(key, missing) if type(value) is dict else _NOT_A_DICT
 
 
 _NOT_A_DICT = object()
@@ -369,35 +371,37 @@ def end_page() -> None:
     _ACTIVE.clear()
 
 
-def page_spans(marked: str, page: Recorder, postprocess) -> tuple[str, list[tuple[int, int, Fragment]] | None]:
-    """The finished page without its marks, and where each outermost fragment stands in its
-    UTF-8 bytes: (start, end, fragment). The spans are None when a fragment does not stand
+_OPEN, _CLOSE = OPEN.encode(), CLOSE.encode()
+
+
+def page_spans(marked: str, page: Recorder, postprocess) -> tuple[bytes | None, list[tuple[int, int, Fragment]] | None]:
+    """The finished page's UTF-8 bytes without its marks, and where each outermost fragment
+    stands in them: (start, end, fragment). The spans are None when a fragment does not stand
     there as rendered (captured in a `set` block, or marks inside a tag): such a page is never
-    spliced, only rendered."""
-    text = marked if postprocess is None else postprocess(marked)
-    pieces = text.split(OPEN)
-    if len(pieces) != len(page.spans) + 1 or text.count(CLOSE) != len(page.spans):
+    spliced, only rendered. (None, None) when the page's own text holds a mark."""
+    data = (marked if postprocess is None else postprocess(marked)).encode("utf-8", "surrogatepass")
+    pieces = data.split(_OPEN)
+    if len(pieces) != len(page.spans) + 1 or data.count(_CLOSE) != len(page.spans):
         return None, None
-    out: list[str] = [pieces[0]]
+    out: list[bytes] = [pieces[0]]
     spans: list[tuple[int, int, Fragment]] = []
-    offset = len(pieces[0].encode("utf-8", "surrogatepass"))
+    offset = len(pieces[0])
     ok = _outside_tag(pieces[0])
     for fragment, piece in zip(page.spans, pieces[1:]):
-        inside, close, rest = piece.partition(CLOSE)
-        if not close or inside != fragment.after(postprocess) or not _outside_tag(inside):
+        inside, close, rest = piece.partition(_CLOSE)
+        if not close or inside != fragment.after(postprocess) or not _outside_tag(rest):
             ok = False
-        size = len(inside.encode("utf-8", "surrogatepass"))
-        spans.append((offset, offset + size, fragment))
-        offset += size + len(rest.encode("utf-8", "surrogatepass"))
+        spans.append((offset, offset + len(inside), fragment))
+        offset += len(inside) + len(rest)
         out.append(inside)
         out.append(rest)
-        ok = ok and _outside_tag(rest)
-    return "".join(out), (spans if ok else None)
+    return b"".join(out), (spans if ok else None)
 
 
-def _outside_tag(text: str) -> bool:
-    """Whether `text` starts and ends outside any tag: no '>' before its first '<', no '<' after
-    its last '>'. A piece that fails is never spliced (the image rewriter works tag by tag)."""
-    first_close, first_open = text.find(">"), text.find("<")
+def _outside_tag(data: bytes) -> bool:
+    """Whether `data` starts and ends outside any tag: no '>' before its first '<', no '<' after
+    its last '>'. A page whose pieces fail is never spliced (the image rewriter works tag by tag);
+    a fragment's own HTML is checked once, when it is rendered (Fragment.after)."""
+    first_close, first_open = data.find(b">"), data.find(b"<")
     starts = first_close == -1 or (first_open != -1 and first_open < first_close)
-    return starts and text.rfind("<") <= text.rfind(">")
+    return starts and data.rfind(b"<") <= data.rfind(b">")

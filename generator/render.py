@@ -44,7 +44,7 @@ def render_range(start: int, stop: int) -> list:
     for index in work["todo"][start:stop]:
         job = jobs[index]
         try:
-            html, reads, found = _render(env, job, postprocess, digests, wanted)
+            data, reads, found = _render(env, job, postprocess, digests, wanted)
         except DamagedCache:
             raise                     # not the template's fault: the build starts again (pipeline.py)
         except jinja2.TemplateNotFound as exc:
@@ -53,7 +53,6 @@ def render_range(start: int, stop: int) -> list:
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a diagnostic
             results.append(render_error(exc, job.template, job.url, work["site_dir"]))
             continue
-        data = html.encode("utf-8", "surrogatepass")
         sha = hashlib.sha256(data).hexdigest()
         path = job.output_path
         wrote = folder is not None and sha != work["published"].get(path)
@@ -69,21 +68,21 @@ def render_range(start: int, stop: int) -> list:
 
 
 def _render(env: jinja2.Environment, job, postprocess, digests: Digests, wanted: set) -> tuple:
-    """The page's finished HTML, what it read, and the wanted fragments it rendered."""
-    page = begin_page(marks=job.output_path.endswith(".html"))
+    """The page's finished bytes, what it read, and the wanted fragments it rendered."""
+    html = job.output_path.endswith(".html")
+    page = begin_page(marks=html)
     try:
         marked = env.get_template(job.template).render(job.context)
     finally:
         end_page()
-    html, placed = page_spans(marked, page, postprocess if job.output_path.endswith(".html") else None)
-    if html is None:                  # the marks are not where the fragments stand: render unmarked
+    data, placed = page_spans(marked, page, postprocess if html else None)
+    if data is None:                  # the page's own text holds a mark: render it unmarked
         page = begin_page(marks=False)
         try:
-            html = env.get_template(job.template).render(job.context)
+            text = env.get_template(job.template).render(job.context)
         finally:
             end_page()
-        if postprocess is not None and job.output_path.endswith(".html"):
-            html = postprocess(html)
+        data = (postprocess(text) if postprocess is not None and html else text).encode("utf-8", "surrogatepass")
     env_globals = env.globals
     spans, found = [], {}
     for start, end, fragment in placed or ():
@@ -94,9 +93,9 @@ def _render(env: jinja2.Environment, job, postprocess, digests: Digests, wanted:
             break
         spans.append(Span(start, end, local_key, fragment.globals_read, digest))
         if (local_key, digest) in wanted:
-            found[(local_key, digest)] = fragment.after(postprocess).encode("utf-8", "surrogatepass")
+            found[(local_key, digest)] = fragment.after(postprocess)
     own = _SETS.setdefault(frozenset(page.own_globals), frozenset(page.own_globals))
     every = _SETS.setdefault(frozenset(page.globals_read), frozenset(page.globals_read))
     reads = PageReads(every, own, digests.globals(own, env_globals),
                       tuple(spans) if spans is not None and placed is not None else None)
-    return html, reads, found
+    return data, reads, found

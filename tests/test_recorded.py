@@ -117,8 +117,7 @@ def test_spans_are_the_byte_offsets_of_the_outermost_fragments():
     finally:
         end_page()
     assert marked.count(OPEN) == marked.count(CLOSE) == 2
-    html, spans = page_spans(marked, page, None)
-    data = html.encode()
+    data, spans = page_spans(marked, page, None)
     assert [data[start:end].decode() for start, end, _ in spans] == ["<p>Ư1</p>", "<p>Ư2</p>"]
 
 
