@@ -37,6 +37,8 @@ def render_pages(session, env: jinja2.Environment, jobs, page_keys, site_dir: Pa
 
     todo: list[int] = []
     splicing: list[tuple[int, PageRecord, set]] = []
+    if session.records is not None and session.previous is not None:
+        session.records.prefetch([job.output_path for job in jobs])
     for index, job in enumerate(jobs):
         path = job.output_path
         if not session.claim(path, job.url, problems):

@@ -28,6 +28,7 @@ from pathlib import Path
 from generator.fingerprint import digest_text
 
 DATABASE = "build.sqlite"
+FEW = 500            # pages of a batch up to which only their rows are read
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS readsets (id INTEGER PRIMARY KEY, paths TEXT UNIQUE NOT NULL, checked TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (output TEXT NOT NULL, path TEXT NOT NULL, page_key TEXT NOT NULL,
@@ -64,13 +65,22 @@ class PageRecords:
         self.path = cache / DATABASE if cache is not None else None
         self.output = output
         self._rows: dict[str, PageRecord] | None = None
+        self._all = False                     # every row of the output is read
+        self._asked: set[str] = set()         # else: the paths whose rows were asked for
         self._blobs: dict[str, bytes | None] = {}
-        self._readsets: dict[int, frozenset] = {}
+        self._readsets: dict[int, frozenset] | None = None
 
     # ---- reading ---------------------------------------------------------------------------
+    def prefetch(self, paths: list[str]) -> None:
+        """Read the rows of `paths` now, in one query: all rows when they are many, only theirs
+        when few (an edit of one article reads one row, not the site's)."""
+        if self._rows is not None and (self._all or all(p in self._rows for p in paths)):
+            return
+        self._read(None if len(paths) > FEW else paths)
+
     def get(self, path: str) -> PageRecord | None:
-        if self._rows is None:
-            self._rows = self._load()
+        if self._rows is None or (not self._all and path not in self._asked):
+            self._read([path])
         return self._rows.get(path)
 
     def with_spans(self, path: str) -> PageRecord | None:
@@ -90,29 +100,41 @@ class PageRecords:
         self._rows[path] = record
         return record
 
-    def _load(self) -> dict[str, PageRecord]:
+    def _read(self, paths: list[str] | None) -> None:
+        """Read the rows of `paths` (None: every row of the output) into memory."""
+        if self._rows is None:
+            self._rows = {}
+        if paths is None:
+            self._all = True
+        else:
+            self._asked.update(paths)
         if self.path is None or not self.path.exists():
-            return {}
+            return
+        query = ("SELECT path, page_key, reads, own_reads, own_digest, sha256, spans, checked "
+                 "FROM pages WHERE output = ?")
         try:
             with self._database() as db:
-                readsets = {}
-                for ident, paths, checked in db.execute("SELECT id, paths, checked FROM readsets"):
-                    if checked == digest_text("readset", paths):
-                        readsets[ident] = frozenset(tuple(p) for p in json.loads(paths))
-                rows = {}
-                for path, key, reads, own, own_digest, sha, blob, checked in db.execute(
-                        "SELECT path, page_key, reads, own_reads, own_digest, sha256, spans, checked "
-                        "FROM pages WHERE output = ?", (self.output,)):
-                    if (checked != _row_digest(path, key, reads, own, own_digest, sha, blob)
-                            or reads not in readsets or own not in readsets):
-                        continue
-                    rows[path] = PageRecord(key, readsets[reads], readsets[own], own_digest, sha)
-                    self._blobs[path] = blob
+                if self._readsets is None:
+                    self._readsets = {}
+                    for ident, text, checked in db.execute("SELECT id, paths, checked FROM readsets"):
+                        if checked == digest_text("readset", text):
+                            self._readsets[ident] = frozenset(tuple(p) for p in json.loads(text))
+                if paths is None:
+                    rows = db.execute(query, (self.output,)).fetchall()
+                else:
+                    rows = [row for start in range(0, len(paths), FEW) for row in db.execute(
+                        query + f" AND path IN ({','.join('?' * len(paths[start:start + FEW]))})",
+                        (self.output, *paths[start:start + FEW]))]
         except (sqlite3.DatabaseError, ValueError, TypeError):
             self._reset()
-            return {}
-        self._readsets = readsets
-        return rows
+            return
+        readsets = self._readsets
+        for path, key, reads, own, own_digest, sha, blob, checked in rows:
+            if (checked != _row_digest(path, key, reads, own, own_digest, sha, blob)
+                    or reads not in readsets or own not in readsets):
+                continue
+            self._rows[path] = PageRecord(key, readsets[reads], readsets[own], own_digest, sha)
+            self._blobs[path] = blob
 
     # ---- writing ---------------------------------------------------------------------------
     def save(self, records: dict[str, PageRecord], pages: set[str]) -> None:
@@ -165,7 +187,7 @@ class PageRecords:
 
     def _reset(self) -> None:
         """A database SQLite cannot read: start it again (only what it saves is lost)."""
-        self._rows, self._blobs = {}, {}
+        self._rows, self._blobs, self._all = {}, {}, True
         for suffix in ("", "-wal", "-shm"):
             try:
                 os.unlink(str(self.path) + suffix)
