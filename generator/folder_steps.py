@@ -109,6 +109,20 @@ def replace_file(source: str, destination: str) -> None:
         os.replace(source, destination)
 
 
+def write_new(root: str, rel: str, data: bytes) -> None:
+    """Write `data` at root+rel as a new file. Whatever stood there is unlinked first, never
+    written into: in the standby tree a file is a hard link shared with the published one."""
+    path = root + rel
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        make_parents(root, rel)
+    except OSError:
+        remove_path(path)             # a folder standing where the file goes
+    with open(path, "xb") as stream:
+        stream.write(data)
+
+
 def unlink_file(path: str) -> None:
     """Remove a file, or a folder standing where a file goes, if there is one."""
     try:

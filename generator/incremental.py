@@ -59,6 +59,8 @@ class OutputSession:
         self.records = records if target is not None else None     # of the pages last published
         self.new_records: dict[str, PageRecord] = {}
         self.digests = Digests()                         # of the values pages read, this build
+        self.in_standby: set[str] = set()                # pages written straight into the standby
+        self._pages_folder: str | None = None
         self.changed: list[str] = []                     # paths written or deleted by publishing
         self.deferred: list[tuple] = []                  # finish steps left for later (serve)
         self._by_origin: dict[str, list[str]] | None = None   # the previous finish products, by origin
@@ -125,12 +127,26 @@ class OutputSession:
         self.unchanged += 1
         self.unchanged_in_batch += 1
 
+    def pages_folder(self) -> str | None:
+        """Where pages are written: into the standby when the build changes a published folder
+        (publication.open_standby: no staging, no move), else into the staging folder; None
+        when there is no output folder (`check`)."""
+        if self.staging is None:
+            return None
+        if self._pages_folder is None:
+            opened = self.publication.open_standby(self.previous) if self.previous is not None else None
+            self._pages_folder = str(opened or self.staging.folder)
+        return self._pages_folder
+
     def page_made(self, path: str, fingerprint: str | None, sha: str, wrote: bool, record: PageRecord | None) -> None:
-        """A page rendered or spliced: staged if its bytes differ from the published ones."""
+        """A page rendered or spliced: pending if its bytes differ from the published ones."""
         if record is not None:
             self.new_records[path] = record
         if wrote:
-            self.staging.staged.add(path)
+            if self._pages_folder == str(self.staging.folder):
+                self.staging.staged.add(path)
+            else:
+                self.in_standby.add(path)
             self.pending[path] = (fingerprint, sha, "page")
         elif self.staging is not None:   # same bytes as published: keep the file, note the new fingerprint
             old = self.previous.entries[path]
@@ -166,6 +182,7 @@ class OutputSession:
             self.entries.pop(rel, None)
             if self.pending.pop(rel, None) is not None:      # a page or file of the same path: the copy wins
                 self.staging.unstage(rel)
+                self.in_standby.discard(rel)
             entry = self.kept(rel, fingerprint)
             if entry is not None:
                 self.entries[rel] = entry
@@ -225,6 +242,8 @@ class OutputSession:
             reads = _union_reads(to_run)
             self.staging.mirror(sorted(p for p in self.entries if p not in self.pending
                                        and (reads is None or p.startswith(reads))))
+            self.staging.mirror(sorted(p for p in self.in_standby if reads is None or p.startswith(reads)),
+                                self.publication.standby)
         for step in to_run:
             before = _snapshot(self.staging.folder, step.writes)
             problems.extend(step.run(self.staging.folder))
@@ -243,7 +262,7 @@ class OutputSession:
             self.published = self.publication.publish_whole()
         else:
             self.published = self.publication.publish_changes(set(self.pending), set(self.entries), deleted,
-                                                              self.previous)
+                                                              self.previous, frozenset(self.in_standby))
         self._record(stats)
 
     def _product(self, path: str, name: str) -> None:
@@ -287,7 +306,9 @@ class OutputSession:
 
     def _stat_pending(self) -> dict[str, os.stat_result]:
         """Stat the staged files before publishing: moving or swapping keeps size and mtime."""
-        return {path: os.stat(self.staging.folder / path) for path in self.pending}
+        standby = self.publication.standby
+        return {path: os.stat((standby if path in self.in_standby else self.staging.folder) / path)
+                for path in self.pending}
 
     def _record(self, stats: dict[str, os.stat_result]) -> None:
         for path, (fingerprint, sha, origin) in self.pending.items():

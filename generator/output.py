@@ -125,16 +125,18 @@ class Staging:
         shutil.copyfile(source, destination)
         self.staged.add(rel)
 
-    def mirror(self, paths) -> None:
-        """Hard-link published files that this build did not stage, to make the tree complete."""
+    def mirror(self, paths, source: Path | None = None) -> None:
+        """Hard-link files this build did not stage, to make the tree complete: published ones
+        (from the output), or those the build wrote elsewhere (`source`: the standby)."""
+        source = source or self.target
         for rel in paths:
             if rel in self.staged:
                 continue
             destination = self.path(rel)
             try:
-                os.link(self.target / rel, destination)
+                os.link(source / rel, destination)
             except OSError:
-                shutil.copy2(self.target / rel, destination)
+                shutil.copy2(source / rel, destination)
 
     def unstage(self, rel: str) -> None:
         """Take back a staged file (another producer of the same path won)."""

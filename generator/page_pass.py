@@ -87,7 +87,7 @@ def _render(session, env, jobs, page_keys, todo: list[int], wanted: set, fragmen
     if not todo:
         return
     shared = {"env": env, "jobs": jobs, "todo": todo, "site_dir": site_dir, "postprocess": postprocess,
-              "folder": str(session.staging.folder) if session.staging else None, "wanted": wanted,
+              "folder": session.pages_folder(), "wanted": wanted,
               "digests": session.digests,
               "published": {jobs[i].output_path: session.published_sha(jobs[i].output_path) for i in todo}}
     for outcome in parallel.run_chunks(render_range, len(todo), workers, shared, progress):
@@ -113,7 +113,7 @@ def _splice(session, jobs, page_keys, ready: list, fragments: dict, values, work
     readsets = {span.reads for record in records.values() for span in record.spans}
     shared = {"jobs": jobs, "todo": sorted(records), "records": records, "fragments": fragments,
               "digests": {reads: values(reads) for reads in readsets},
-              "source": str(session.target), "folder": str(session.staging.folder)}
+              "source": str(session.target), "folder": session.pages_folder()}
     failed = []
     for outcome in parallel.run_chunks(splice_range, len(records), workers, shared, progress):
         index = outcome[0]

@@ -14,8 +14,9 @@ the swap is a rename):
   differ (what the last build changed, plus what this one changes), then swaps it in: the cost
   of a publication is what changed, not the size of the site. The swapped-out tree becomes the
   next standby.
-- `staging-<pid>-<n>/`: the files this build wrote (pages rendered, feeds, search bundles);
-  staging folders left by killed builds are swept by the next build.
+- `staging-<pid>-<n>/`: the files this build wrote besides pages (feeds, copies, search
+  bundles; a first build's whole tree); staging folders left by killed builds are swept by the
+  next build. Pages go straight into the standby (`open_standby`), each as a new file.
 - `record.json`: which generation is published and which one the standby holds, each with its
   folder's inode. A build trusts its manifest of the output (output.Manifest) only when the
   manifest's generation is the published one, so a manifest left by another site folder, or one
@@ -69,6 +70,7 @@ class Publication:
         self.home = target.parent / f".{target.name}.publish"
         self.home.mkdir(parents=True, exist_ok=True)
         self._lock = None
+        self.opened: set[str] | None = None     # the standby's differing paths, once opened (open_standby)
         self.record = self._read_record()       # read again under the lock (hold)
         if hold:
             self.hold()
@@ -123,9 +125,27 @@ class Publication:
         self._write_record(live=self.record["live"], standby=Tree(generation, steps.inode(self.standby)))
         return Published(generation, generation, frozenset())
 
-    def publish_changes(self, pending: set[str], kept: set[str], deleted: set[str], manifest) -> Published:
+    def open_standby(self, manifest) -> Path | None:
+        """Let the build write its pages straight into the standby (each a new file:
+        folder_steps.write_new) instead of staging and moving them. None when the folder cannot
+        be swapped (a mount point) or `manifest` does not describe the published generation.
+        From here on the standby is recorded as unknown; where it still holds the generation
+        before (`differs`), publish_changes brings it to this build's, past the pages written."""
+        self.hold()
+        if self.opened is not None:
+            return self.standby
+        if (manifest.generation is None or manifest.generation != self.published()
+                or os.path.ismount(self.target)):
+            return None
+        self.opened = self._ready_standby(manifest)
+        self._write_record(live=self.record["live"], standby=None)     # being changed
+        return self.standby
+
+    def publish_changes(self, pending: set[str], kept: set[str], deleted: set[str], manifest,
+                        in_standby: frozenset = frozenset()) -> Published:
         """Make the standby the next generation (the published tree, minus `deleted`, with the
-        staged `pending` files) and swap it in. `kept` are the published paths that stay.
+        staged `pending` files) and swap it in. `kept` are the published paths that stay;
+        `in_standby` the pending ones the build wrote into the opened standby (open_standby).
         Raises Stale if the folder is no longer the generation `manifest` describes."""
         self.hold()
         if manifest.generation is None or manifest.generation != self.published():
@@ -133,13 +153,13 @@ class Publication:
         if os.path.ismount(self.target):
             self._publish_into_mount(pending, deleted)
             return self._record_live(None, frozenset())
-        differs = self._ready_standby(manifest)
+        differs = self._ready_standby(manifest) if self.opened is None else self.opened
         live = self.record["live"]
         self._write_record(live=live, standby=None)          # being changed: not to be trusted if killed
         target, standby, staged = (os.path.join(folder, "") for folder in
                                    (self.target, self.standby, self.staging.folder))
         present: set[str] = {""}                             # folders of the standby known to exist
-        for rel in sorted(differs | pending | deleted):
+        for rel in sorted((differs | pending | deleted) - in_standby):
             if rel in pending or rel in kept:
                 parent = rel.rpartition("/")[0]
                 if parent not in present:
@@ -162,6 +182,7 @@ class Publication:
         self._write_record(live=Tree(generation, steps.inode(self.target)), standby=Tree(live.generation,
                                                                                  steps.inode(self.standby)))
         self.staging.discard()
+        self.opened = None
         return Published(generation, live.generation, frozenset(pending | deleted))
 
     def _ready_standby(self, manifest) -> set[str]:

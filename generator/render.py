@@ -2,8 +2,8 @@
 
 `render_range` renders the pages the output session chose (those whose record says they
 changed), applies the HTML post-processing (responsive images), and writes each page whose bytes
-differ from the published ones straight into the staging folder, so page bytes never travel back
-to the parent. It returns, per page, (job index, sha256, written, what the page read: see
+differ from the published ones straight into the folder of the next generation (the opened
+standby, or the staging folder of a first build), so page bytes never travel back to the parent. It returns, per page, (job index, sha256, written, what the page read: see
 `PageReads`), or a Diagnostic per failure, and the fragments the session asked for by key
 (`wanted`: what pages to be spliced need, see splice.py).
 """
@@ -16,6 +16,7 @@ from typing import NamedTuple
 import jinja2
 
 from generator import parallel
+from generator.folder_steps import write_new
 from generator.diagnostics import Diagnostic
 from generator.page_records import Span
 from generator.recorded import Digests, begin_page, end_page, page_spans
@@ -39,7 +40,7 @@ def render_range(start: int, stop: int) -> list:
     work = parallel.shared()
     env, jobs, folder, postprocess = work["env"], work["jobs"], work["folder"], work["postprocess"]
     wanted, digests = work.get("wanted") or set(), work["digests"]
-    made_dirs: set[str] = set()
+    root = os.path.join(folder, "") if folder is not None else None
     results: list = []
     for index in work["todo"][start:stop]:
         job = jobs[index]
@@ -57,12 +58,7 @@ def render_range(start: int, stop: int) -> list:
         path = job.output_path
         wrote = folder is not None and sha != work["published"].get(path)
         if wrote:
-            parent = os.path.dirname(path)
-            if parent not in made_dirs:
-                os.makedirs(os.path.join(folder, parent), exist_ok=True)
-                made_dirs.add(parent)
-            with open(os.path.join(folder, path), "wb") as stream:
-                stream.write(data)
+            write_new(root, path, data)
         results.append((index, sha, wrote, reads, found))
     return results
 

@@ -13,6 +13,7 @@ import hashlib
 import os
 
 from generator import parallel
+from generator.folder_steps import write_new
 from generator.page_records import PageRecord, Span
 
 
@@ -35,7 +36,7 @@ def splice_range(start: int, stop: int) -> list:
     work = parallel.shared()
     jobs, records, fragments, digests = work["jobs"], work["records"], work["fragments"], work["digests"]
     source, folder = work["source"], work["folder"]
-    made_dirs: set[str] = set()
+    root = os.path.join(folder, "") if folder is not None else None
     results: list = []
     for index in work["todo"][start:stop]:
         path = jobs[index].output_path
@@ -64,11 +65,6 @@ def splice_range(start: int, stop: int) -> list:
         sha = hashlib.sha256(new).hexdigest()
         wrote = sha != record.sha256
         if wrote:
-            parent = os.path.dirname(path)
-            if parent not in made_dirs:
-                os.makedirs(os.path.join(folder, parent), exist_ok=True)
-                made_dirs.add(parent)
-            with open(os.path.join(folder, path), "wb") as stream:
-                stream.write(new)
+            write_new(root, path, new)
         results.append((index, sha, wrote, tuple(spans)))
     return results

@@ -5,7 +5,9 @@ build waits for the lock instead of writing at the same time.
 
 The kill is a real SIGKILL, sent by a forked copy of the test process to itself just before its
 k-th change to the file system while publishing (os.replace, os.link, os.unlink, os.mkdir,
-os.rmdir and the folder exchange), for every k.
+os.rmdir, a page written and the folder exchange), for every k. Publishing starts when the build
+opens the standby to write its pages into (publication.open_standby) or, for a first build, when
+it swaps its staged tree in.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ import pytest
 
 from conftest import ROOT, TODAY
 from published import clean_build, published
-from generator import folder_steps, publication
+from generator import folder_steps, publication, render, splice
 
 ARTICLES = Path("content/articles")
 MUTATIONS = ("replace", "rename", "link", "unlink", "mkdir", "rmdir")
@@ -60,7 +62,7 @@ def killed_build(site: Path, out: Path, kill_at: int | None) -> int:
     if child == 0:                                     # pragma: no cover (the child)
         os.close(reader)
         try:
-            count = _count_publication_changes(kill_at)
+            count = _count_publication_changes(kill_at, out)
             status = cli_build(site, out)
             os.write(writer, json.dumps([status, count[0]]).encode())
         finally:
@@ -77,13 +79,16 @@ def killed_build(site: Path, out: Path, kill_at: int | None) -> int:
     return count
 
 
-def _count_publication_changes(kill_at: int | None) -> list[int]:
-    """Patch the child: count file-system changes made while publishing, SIGKILL at `kill_at`."""
+def _count_publication_changes(kill_at: int | None, out: Path) -> list[int]:
+    """Patch the child: count file-system changes to the output and its publication folder made
+    while publishing (not the cache's), SIGKILL at `kill_at`."""
     count, active = [0], [False]
+    watched = (str(out), str(out.parent / f".{out.name}.publish"))
 
     def counted(real):
         def change(*args, **kwargs):
-            if active[0]:
+            if active[0] and any(os.fsdecode(arg).startswith(watched) for arg in args[:2]
+                                 if isinstance(arg, (str, bytes, os.PathLike))):
                 if count[0] == kill_at:
                     os.kill(os.getpid(), signal.SIGKILL)
                 count[0] += 1
@@ -93,6 +98,14 @@ def _count_publication_changes(kill_at: int | None) -> list[int]:
     for name in MUTATIONS:
         setattr(os, name, counted(getattr(os, name)))
     folder_steps.swap = counted(folder_steps.swap)
+    render.write_new = counted(render.write_new)          # pages written into the standby
+    splice.write_new = counted(splice.write_new)
+    real_open = publication.Publication.open_standby
+
+    def opening(self, *args, **kwargs):                   # active until the publication ends
+        active[0] = True
+        return real_open(self, *args, **kwargs)
+    publication.Publication.open_standby = opening
     for name in ("publish_whole", "publish_changes"):
         real = getattr(publication.Publication, name)
 
