@@ -257,3 +257,27 @@ def test_the_standby_shares_unchanged_files_with_the_published_site(copy_site, t
     assert all(os.stat(out / rel).st_ino == os.stat(standby / rel).st_ino for rel in same)
     assert all(os.stat(out / rel).st_ino != os.stat(standby / rel).st_ino for rel in set(now) & set(before)
                if rel not in same)
+
+
+def test_pages_written_into_the_standby_never_change_the_published_site(copy_site, tmp_path, monkeypatch):
+    """Pages go straight into the standby, whose unchanged files are hard links to the published
+    ones: writing into such a file would change the live site before the swap."""
+    site = copy_site("basic")
+    out = tmp_path / "out"
+    assert cli_build(site, out) == 0
+    new_article(site, "mot")
+    assert cli_build(site, out) == 0          # the standby now holds the first build, linked where the same
+    new_article(site, "hai")
+    live = tree(out)
+    seen = {}
+    real = publication.Publication.publish_changes
+
+    def publishing(self, pending, kept, deleted, manifest, in_standby=frozenset()):
+        seen["pages written into the standby"] = len(in_standby)
+        seen["live site before the swap"] = tree(out)
+        return real(self, pending, kept, deleted, manifest, in_standby)
+    monkeypatch.setattr(publication.Publication, "publish_changes", publishing)
+    assert cli_build(site, out) == 0
+    assert seen["pages written into the standby"] > 5
+    assert seen["live site before the swap"] == live
+    assert published(out) == clean_build(site, tmp_path / "clean")
