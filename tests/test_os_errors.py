@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES, TODAY
-from generator import folder_steps, render, scratch, search_index
+from generator import folder_steps, render, scratch, search_index, splice
 from generator.cli import main
 
 ARTICLE = "content/articles/2026/thoi-su/trao-qua.md"
@@ -94,25 +94,24 @@ def published(site, tmp_path, capsys) -> tuple[Path, dict[str, bytes]]:
 
 # ---- the output folder ------------------------------------------------------------------------
 
-class _FullDisk:
-    """A file whose bytes do not fit: write() fails without naming the file, as the kernel's does."""
+def failing_page_writes(monkeypatch, code: int, after_creating: bool = False) -> list[str]:
+    """Make writing a page (into the standby or the staging folder) fail with `code`, at its
+    creation or, with `after_creating`, once the file exists (a disk that fills up)."""
+    failed: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def write(self, data):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    def refused(root: str, rel: str, data: bytes) -> None:
+        failed.append(root + rel)
+        if after_creating:
+            folder_steps.write_new(root, rel, b"")
+        raise OSError(code, os.strerror(code), root + rel)
+    monkeypatch.setattr(render, "write_new", refused)
+    monkeypatch.setattr(splice, "write_new", refused)
+    return failed
 
 
 def test_full_disk_while_writing_a_page_names_the_output_folder(site, published, capsys, monkeypatch):
     out, before = published
-    monkeypatch.setattr(render, "open", _FullDisk, raising=False)
+    failing_page_writes(monkeypatch, errno.ENOSPC, after_creating=True)
     status, err = build(site, out, capsys)
     assert status == 1
     assert_plain(err, out, "no space left", "free space on the disk that holds")
@@ -134,23 +133,14 @@ def test_full_disk_while_writing_a_page_names_the_output_folder(site, published,
 ])
 def test_each_os_error_writing_the_output_has_its_own_hint(site, published, capsys, monkeypatch, code, hints):
     out, before = published
-    failed = []
-    real_open = builtins.open
-
-    def refused(path, mode="r", *args, **kwargs):     # the staged page cannot be created
-        if "w" in mode:
-            failed.append(os.fsdecode(path))
-            raise OSError(code, os.strerror(code), path)
-        return real_open(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(render, "open", refused, raising=False)
+    failed = failing_page_writes(monkeypatch, code)       # the page cannot be created
     status, err = build(site, out, capsys)
     assert status == 1
     assert_plain(err, out, *hints)
     if code == errno.ENAMETOOLONG:     # which name: the page's path in the output folder
-        staged = Path(failed[0])
-        rel = staged.relative_to(next(p for p in staged.parents if p.name.startswith("staging-"))).as_posix()
-        assert rel in err, err
+        written = Path(failed[0])
+        folder = next(p for p in written.parents if p.name == "standby" or p.name.startswith("staging-"))
+        assert written.relative_to(folder).as_posix() in err, err
     assert tree(out) == before
     assert hidden_beside(out) == []
 
