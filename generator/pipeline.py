@@ -32,7 +32,8 @@ from generator.parallel import worker_count
 from generator.progress import Progress
 from generator.publication import published_generation
 from generator.reading import READER_KINDS, read_sources
-from generator.recorded import GlobalView, prepare
+from generator.fragments import prepare
+from generator.recorded import GlobalView
 from generator.render_job import RenderJob
 from generator.routes import plan_pages
 from generator.stamps import inputs_stamp

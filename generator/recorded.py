@@ -6,13 +6,9 @@ shared by every page, so each page records which of their entries it read: a glo
 `GlobalView` that notes every key read into the computations under way. A page that read
 `site.latest` is made again when "Tin mới" changes; one that did not, is not.
 
-A fragment is an included template a theme marks with `{# fragment #}` ("Tin mới", "Nên xem",
-cards, the footer): a hint that many pages include it with the same inputs, never a list of them.
-Its inputs are recorded the same way, as it reads them from its context: names, and for a dict
-(`page`) the keys read (`page.kind`). Within a build a fragment is rendered once per distinct
-set of recorded inputs (Salsa's memo: the inputs recorded last time are read again and compared);
-across builds, the outermost fragments of a page are left marked in its HTML (`page_spans`), so a
-page whose only change is a fragment is spliced, not rendered (splice.py).
+A fragment (fragments.py: an included template marked `{# fragment #}`) records its inputs the
+same way, as it reads them from its context (`RecordingContext`): names, and for a dict (`page`)
+the keys read (`page.kind`).
 
 Reads of globals are recorded per (name, key): entries of `site` and `ui` are few and each read
 whole. Everything here is correct whatever a theme does: a template that reads in ways not
@@ -21,18 +17,13 @@ traced (a key of a nested dict, iteration) is recorded as reading the whole valu
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
-from typing import Callable
 
-import jinja2
 from jinja2.runtime import Context
 from jinja2.utils import missing
 
 from generator.fingerprint import canonical_digest
 
-FRAGMENT = re.compile(r"\{#-?\s*fragment\s*-?#\}")
-OPEN, CLOSE = "\ue000", "\ue001"       # private-use marks around a page's outermost fragments
 WHOLE = None                           # the key of a read of a whole value
 
 _ACTIVE: list["Recorder"] = []         # computations being rendered, the page first (one thread renders)
@@ -49,7 +40,7 @@ class Recorder:
         self.inputs: dict[tuple, object] = {}     # fragment: (name, key or WHOLE) -> value read
         self.root = root
         self.initial_vars = dict(root.vars) if root is not None else None
-        self.spans: list["Fragment"] = []         # page: its outermost fragments, in output order
+        self.spans: list = []                     # page: its outermost fragments (fragments.Fragment), in order
         self.marks = marks                        # page: leave marks around them (page_spans)
 
     def is_input(self, name: str, value) -> bool:
@@ -77,7 +68,7 @@ def _note_global(path: tuple) -> None:
         _ACTIVE[-1].own_globals.add(path)
 
 
-class _Recording(Mapping):
+class Recording(Mapping):
     """A dict whose reads are noted: key by key, or whole when iterated, sized or compared."""
 
     __slots__ = ("_name", "_data")
@@ -113,7 +104,7 @@ class _Recording(Mapping):
         return len(self.whole())
 
     def __eq__(self, other) -> bool:
-        return self.whole() == (other.whole() if isinstance(other, _Recording) else other)
+        return self.whole() == (other.whole() if isinstance(other, Recording) else other)
 
     __hash__ = None
 
@@ -124,7 +115,7 @@ class _Recording(Mapping):
         return (dict, (self.whole(),))
 
 
-class GlobalView(_Recording):
+class GlobalView(Recording):
     """A template global (`site`, `ui`, `theme`): each key read is noted in every computation
     under way, since each of them shows what it read."""
 
@@ -137,7 +128,7 @@ class GlobalView(_Recording):
         _note_global((self._name, key))
 
 
-class KeyedView(_Recording):
+class KeyedView(Recording):
     """A dict a fragment resolved from its inputs (`page`): the keys it reads become its inputs."""
 
     __slots__ = ("_recorder",)
@@ -173,40 +164,6 @@ class RecordingContext(Context):
         return value
 
 
-# ---- fragments ------------------------------------------------------------------------------
-
-class Fragment:
-    """One rendering of a fragment: its HTML and what it read."""
-
-    __slots__ = ("template", "html", "globals_read", "inputs", "_local_key", "_after")
-
-    def __init__(self, template: str, html: str, globals_read: frozenset, inputs: dict):
-        self.template, self.html, self.globals_read, self.inputs = template, html, globals_read, inputs
-        self._local_key = self._after = False
-
-    def local_key(self, digests: "Digests") -> str | None:
-        """Digest of its template and the inputs it read besides globals (None: one of them
-        cannot be serialised)."""
-        if self._local_key is False:
-            parts = [self.template]
-            for path, value in sorted(self.inputs.items(), key=lambda item: _path_order(item[0])):
-                digest = digests.value(value)
-                if digest is None:
-                    self._local_key = None
-                    return None
-                parts.append(f"{path[0]}\0{path[1]}\0{digest}")
-            self._local_key = _sha("\n".join(parts))
-        return self._local_key
-
-    def after(self, postprocess: Callable[[str], str] | None) -> bytes | None:
-        """Its UTF-8 bytes as they stand in a finished page (responsive images rewritten); None
-        when it starts or ends inside a tag (then it is never spliced)."""
-        if self._after is False:
-            data = (self.html if postprocess is None else postprocess(self.html)).encode("utf-8", "surrogatepass")
-            self._after = data if _outside_tag(data) else None
-        return self._after
-
-
 class Digests:
     """Digests of the values read in one build: views share dicts, so each is serialised once."""
 
@@ -220,7 +177,7 @@ class Digests:
     def value(self, value) -> str | None:
         if value is missing:
             return "missing"
-        if isinstance(value, _Recording):
+        if isinstance(value, Recording):
             value = value._data
         if isinstance(value, (dict, list)):
             found = self.values.get(id(value))
@@ -234,133 +191,46 @@ class Digests:
         found = self.readsets.get(paths, False)
         if found is False:
             parts = []
-            for name, key in sorted(paths, key=_path_order):
+            for name, key in sorted(paths, key=path_order):
                 value = env_globals.get(name, missing)
-                value = value._data if isinstance(value, _Recording) else value
+                value = value._data if isinstance(value, Recording) else value
                 if key is not WHOLE:
-                    value = value.get(key, missing) if isinstance(value, dict) else _NOT_A_DICT
-                digest = None if value is _NOT_A_DICT else self.value(value)
+                    value = value.get(key, missing) if isinstance(value, dict) else NOT_A_DICT
+                digest = None if value is NOT_A_DICT else self.value(value)
                 if digest is None:
                     parts = None
                     break
                 parts.append(f"{name}\0{key}\0{digest}")
-            found = self.readsets[paths] = None if parts is None else _sha("\n".join(parts))
+            found = self.readsets[paths] = None if parts is None else short_digest("\n".join(parts))
         return found
 
 
-def _path_order(path: tuple) -> tuple:
+def path_order(path: tuple) -> tuple:
     return (path[0], "" if path[1] is WHOLE else "\0" + str(path[1]))
 
 
-def _sha(text: str) -> str:
+def short_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _identity(value):
-    if isinstance(value, _Recording):
-        value = value._data
-    return id(value) if isinstance(value, (dict, list)) else (type(value), value)
+NOT_A_DICT = object()
 
 
-class _Memo:
-    """The renderings of one fragment in this process, found by the inputs they recorded."""
-
-    def __init__(self):
-        self.by_reads: dict[tuple, dict] = {}       # recorded (name, key) paths -> values -> Fragment
-
-    def find(self, context: Context) -> Fragment | None:
-        vars_, parent = context.vars, context.parent
-        for paths, found in self.by_reads.items():
-            key = []
-            for name, sub in paths:
-                value = vars_[name] if name in vars_ else parent.get(name, missing)
-                if isinstance(value, _Recording):
-                    value = value._data
-                if sub is not WHOLE:
-                    value = value.get(sub, missing) if type(value) is dict else _NOT_A_DICT
-                key.append(id(value) if isinstance(value, (dict, list)) else (type(value), value))
-            try:
-                hit = found.get(tuple(key))
-            except TypeError:                       # an unhashable value: no reuse
-                return None
-            if hit is not None:
-                return hit
-        return None
-
-    def add(self, fragment: Fragment) -> None:
-        paths = tuple(fragment.inputs)
-        try:
-            key = tuple(_identity(value) for value in fragment.inputs.values())
-            self.by_reads.setdefault(paths, {})[key] = fragment
-        except TypeError:
-            pass
+def push(recorder: Recorder) -> None:
+    _ACTIVE.append(recorder)
 
 
-_NOT_A_DICT = object()
+def pop() -> None:
+    _ACTIVE.pop()
 
 
-def prepare(env: jinja2.Environment) -> int:
-    """Record reads in this environment and memoise its fragments; returns how many there are."""
-    env.context_class = RecordingContext
-    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": _plain}
-    count = 0
-    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
-        try:
-            source, _, _ = env.loader.get_source(env, name)
-            if not FRAGMENT.search(source[:2000]):
-                continue
-            template = env.get_template(name)
-        except jinja2.TemplateError:
-            continue                  # reported by templates.compile_all
-        template.root_render_func = _memoised(template.root_render_func, name)
-        count += 1
-    return count
+def active() -> list[Recorder]:
+    """The computations under way, the page first."""
+    return _ACTIVE
 
-
-def _plain(value):
-    if isinstance(value, _Recording):
-        return value.whole()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _memoised(render, name: str):
-    memo = _Memo()
-
-    def root_render_func(context):
-        fragment, recorder = memo.find(context), None
-        if fragment is None:
-            recorder = Recorder(context)
-            context.owner = recorder
-            _ACTIVE.append(recorder)
-            try:
-                html = "".join(render(context))
-            finally:
-                _ACTIVE.pop()
-            fragment = Fragment(name, html, frozenset(recorder.globals_read), recorder.inputs)
-            memo.add(fragment)
-        else:                                          # its reads are its callers' too
-            for caller in _ACTIVE:
-                caller.globals_read |= fragment.globals_read
-        outer = _ACTIVE[-1] if _ACTIVE else None
-        if outer is None:
-            yield fragment.html
-            return
-        if outer.root is None and outer.marks:        # outermost: marked, for splicing
-            outer.spans.append(fragment)
-            yield OPEN + fragment.html + CLOSE
-            return
-        initial = context.vars if recorder is None else recorder.initial_vars
-        for (var, key), value in fragment.inputs.items():    # what came from the outer's inputs is theirs
-            if var not in initial and outer.is_input(var, context.parent.get(var, missing)):
-                outer.inputs[(var, key)] = value
-        yield fragment.html
-
-    return root_render_func
-
-
-# ---- pages ----------------------------------------------------------------------------------
 
 def begin_page(marks: bool = True) -> Recorder:
+    """Start recording a page (one page at a time: one thread renders)."""
     page = Recorder(marks=marks)
     _ACTIVE.clear()
     _ACTIVE.append(page)
@@ -369,39 +239,3 @@ def begin_page(marks: bool = True) -> Recorder:
 
 def end_page() -> None:
     _ACTIVE.clear()
-
-
-_OPEN, _CLOSE = OPEN.encode(), CLOSE.encode()
-
-
-def page_spans(marked: str, page: Recorder, postprocess) -> tuple[bytes | None, list[tuple[int, int, Fragment]] | None]:
-    """The finished page's UTF-8 bytes without its marks, and where each outermost fragment
-    stands in them: (start, end, fragment). The spans are None when a fragment does not stand
-    there as rendered (captured in a `set` block, or marks inside a tag): such a page is never
-    spliced, only rendered. (None, None) when the page's own text holds a mark."""
-    data = (marked if postprocess is None else postprocess(marked)).encode("utf-8", "surrogatepass")
-    pieces = data.split(_OPEN)
-    if len(pieces) != len(page.spans) + 1 or data.count(_CLOSE) != len(page.spans):
-        return None, None
-    out: list[bytes] = [pieces[0]]
-    spans: list[tuple[int, int, Fragment]] = []
-    offset = len(pieces[0])
-    ok = _outside_tag(pieces[0])
-    for fragment, piece in zip(page.spans, pieces[1:]):
-        inside, close, rest = piece.partition(_CLOSE)
-        if not close or inside != fragment.after(postprocess) or not _outside_tag(rest):
-            ok = False
-        spans.append((offset, offset + len(inside), fragment))
-        offset += len(inside) + len(rest)
-        out.append(inside)
-        out.append(rest)
-    return b"".join(out), (spans if ok else None)
-
-
-def _outside_tag(data: bytes) -> bool:
-    """Whether `data` starts and ends outside any tag: no '>' before its first '<', no '<' after
-    its last '>'. A page whose pieces fail is never spliced (the image rewriter works tag by tag);
-    a fragment's own HTML is checked once, when it is rendered (Fragment.after)."""
-    first_close, first_open = data.find(b">"), data.find(b"<")
-    starts = first_close == -1 or (first_open != -1 and first_open < first_close)
-    return starts and data.rfind(b"<") <= data.rfind(b">")

@@ -19,7 +19,8 @@ from generator import parallel
 from generator.folder_steps import write_new
 from generator.diagnostics import Diagnostic
 from generator.page_records import Span
-from generator.recorded import Digests, begin_page, end_page, page_spans
+from generator.fragments import page_spans
+from generator.recorded import Digests, begin_page, end_page
 from generator.stored_text import DamagedCache
 from generator.templates import render_error
 

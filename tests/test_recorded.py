@@ -10,8 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import build
-from generator import recorded
-from generator.recorded import CLOSE, OPEN, GlobalView, begin_page, end_page, page_spans, prepare
+from generator import fragments, recorded
+from generator.fragments import CLOSE, OPEN, page_spans, prepare
+from generator.recorded import GlobalView, begin_page, end_page
 from published import clean_build, published
 from test_incremental import assert_same_tree
 
@@ -140,7 +141,7 @@ def test_memoised_build_equals_plain_build(copy_site, tmp_path, monkeypatch):
     site = copy_site("basic")
     fast = tmp_path / "fast"
     assert build(site, fast).ok
-    monkeypatch.setattr(recorded, "FRAGMENT", re.compile("(?!)"))      # no template is a fragment
+    monkeypatch.setattr(fragments, "FRAGMENT", re.compile("(?!)"))      # no template is a fragment
     plain = tmp_path / "plain"
     assert build(site, plain).ok
     assert_same_tree(fast, plain)

@@ -1,0 +1,193 @@
+"""Fragments: included templates rendered once per distinct set of recorded inputs, and marked
+in their page so a later build can splice them (splice.py).
+
+A theme marks a fragment with `{# fragment #}` ("Tin mới", "Nên xem", cards, the footer): a hint
+that many pages include it with the same inputs, never a list of them. What it reads is recorded
+(recorded.py); within a build it is rendered once per distinct set of recorded values (Salsa's
+memo: the inputs recorded last time are looked up again and compared). A page's outermost
+fragments are left marked in its HTML while it renders; `page_spans` takes the marks out and
+says where each fragment stands in the page's bytes.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import jinja2
+from jinja2.runtime import Context
+from jinja2.utils import missing
+
+from generator.recorded import (NOT_A_DICT, WHOLE, Digests, Recorder, Recording, RecordingContext, active,
+                                path_order, pop, push, short_digest)
+
+FRAGMENT = re.compile(r"\{#-?\s*fragment\s*-?#\}")
+OPEN, CLOSE = "\ue000", "\ue001"       # private-use marks around a page's outermost fragments
+
+
+class Fragment:
+    """One rendering of a fragment: its HTML and what it read."""
+
+    __slots__ = ("template", "html", "globals_read", "inputs", "_local_key", "_after")
+
+    def __init__(self, template: str, html: str, globals_read: frozenset, inputs: dict):
+        self.template, self.html, self.globals_read, self.inputs = template, html, globals_read, inputs
+        self._local_key = self._after = False
+
+    def local_key(self, digests: "Digests") -> str | None:
+        """Digest of its template and the inputs it read besides globals (None: one of them
+        cannot be serialised)."""
+        if self._local_key is False:
+            parts = [self.template]
+            for path, value in sorted(self.inputs.items(), key=lambda item: path_order(item[0])):
+                digest = digests.value(value)
+                if digest is None:
+                    self._local_key = None
+                    return None
+                parts.append(f"{path[0]}\0{path[1]}\0{digest}")
+            self._local_key = short_digest("\n".join(parts))
+        return self._local_key
+
+    def after(self, postprocess: Callable[[str], str] | None) -> bytes | None:
+        """Its UTF-8 bytes as they stand in a finished page (responsive images rewritten); None
+        when it starts or ends inside a tag (then it is never spliced)."""
+        if self._after is False:
+            data = (self.html if postprocess is None else postprocess(self.html)).encode("utf-8", "surrogatepass")
+            self._after = data if _outside_tag(data) else None
+        return self._after
+
+
+def _identity(value):
+    if isinstance(value, Recording):
+        value = value._data
+    return id(value) if isinstance(value, (dict, list)) else (type(value), value)
+
+
+class _Memo:
+    """The renderings of one fragment in this process, found by the inputs they recorded."""
+
+    def __init__(self):
+        self.by_reads: dict[tuple, dict] = {}       # recorded (name, key) paths -> values -> Fragment
+
+    def find(self, context: Context) -> Fragment | None:
+        vars_, parent = context.vars, context.parent
+        for paths, found in self.by_reads.items():
+            key = []
+            for name, sub in paths:
+                value = vars_[name] if name in vars_ else parent.get(name, missing)
+                if isinstance(value, Recording):
+                    value = value._data
+                if sub is not WHOLE:
+                    value = value.get(sub, missing) if type(value) is dict else NOT_A_DICT
+                key.append(id(value) if isinstance(value, (dict, list)) else (type(value), value))
+            try:
+                hit = found.get(tuple(key))
+            except TypeError:                       # an unhashable value: no reuse
+                return None
+            if hit is not None:
+                return hit
+        return None
+
+    def add(self, fragment: Fragment) -> None:
+        paths = tuple(fragment.inputs)
+        try:
+            key = tuple(_identity(value) for value in fragment.inputs.values())
+            self.by_reads.setdefault(paths, {})[key] = fragment
+        except TypeError:
+            pass
+
+
+def prepare(env: jinja2.Environment) -> int:
+    """Record reads in this environment and memoise its fragments; returns how many there are."""
+    env.context_class = RecordingContext
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": _plain}
+    count = 0
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+            if not FRAGMENT.search(source[:2000]):
+                continue
+            template = env.get_template(name)
+        except jinja2.TemplateError:
+            continue                  # reported by templates.compile_all
+        template.root_render_func = _memoised(template.root_render_func, name)
+        count += 1
+    return count
+
+
+def _plain(value):
+    if isinstance(value, Recording):
+        return value.whole()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _memoised(render, name: str):
+    memo = _Memo()
+
+    def root_render_func(context):
+        fragment, recorder = memo.find(context), None
+        if fragment is None:
+            recorder = Recorder(context)
+            context.owner = recorder
+            push(recorder)
+            try:
+                html = "".join(render(context))
+            finally:
+                pop()
+            fragment = Fragment(name, html, frozenset(recorder.globals_read), recorder.inputs)
+            memo.add(fragment)
+        else:                                          # its reads are its callers' too
+            for caller in active():
+                caller.globals_read |= fragment.globals_read
+        outer = active()[-1] if active() else None
+        if outer is None:
+            yield fragment.html
+            return
+        if outer.root is None and outer.marks:        # outermost: marked, for splicing
+            outer.spans.append(fragment)
+            yield OPEN + fragment.html + CLOSE
+            return
+        initial = context.vars if recorder is None else recorder.initial_vars
+        for (var, key), value in fragment.inputs.items():    # what came from the outer's inputs is theirs
+            if var not in initial and outer.is_input(var, context.parent.get(var, missing)):
+                outer.inputs[(var, key)] = value
+        yield fragment.html
+
+    return root_render_func
+
+
+# ---- pages ----------------------------------------------------------------------------------
+
+_OPEN, _CLOSE = OPEN.encode(), CLOSE.encode()
+
+
+def page_spans(marked: str, page: Recorder, postprocess) -> tuple[bytes | None, list[tuple[int, int, Fragment]] | None]:
+    """The finished page's UTF-8 bytes without its marks, and where each outermost fragment
+    stands in them: (start, end, fragment). The spans are None when a fragment does not stand
+    there as rendered (captured in a `set` block, or marks inside a tag): such a page is never
+    spliced, only rendered. (None, None) when the page's own text holds a mark."""
+    data = (marked if postprocess is None else postprocess(marked)).encode("utf-8", "surrogatepass")
+    pieces = data.split(_OPEN)
+    if len(pieces) != len(page.spans) + 1 or data.count(_CLOSE) != len(page.spans):
+        return None, None
+    out: list[bytes] = [pieces[0]]
+    spans: list[tuple[int, int, Fragment]] = []
+    offset = len(pieces[0])
+    ok = _outside_tag(pieces[0])
+    for fragment, piece in zip(page.spans, pieces[1:]):
+        inside, close, rest = piece.partition(_CLOSE)
+        if not close or inside != fragment.after(postprocess) or not _outside_tag(rest):
+            ok = False
+        spans.append((offset, offset + len(inside), fragment))
+        offset += len(inside) + len(rest)
+        out.append(inside)
+        out.append(rest)
+    return b"".join(out), (spans if ok else None)
+
+
+def _outside_tag(data: bytes) -> bool:
+    """Whether `data` starts and ends outside any tag: no '>' before its first '<', no '<' after
+    its last '>'. A page whose pieces fail is never spliced (the image rewriter works tag by tag);
+    a fragment's own HTML is checked once, when it is rendered (Fragment.after)."""
+    first_close, first_open = data.find(b">"), data.find(b"<")
+    starts = first_close == -1 or (first_open != -1 and first_open < first_close)
+    return starts and data.rfind(b"<") <= data.rfind(b">")
