@@ -209,7 +209,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     env = None
     if ctx.theme is not None:
         load_compiled(cache_folder(site_dir))
-        env = make_environment(ctx.theme, {})
+        env = make_environment(ctx.theme, config.language)
         diags.extend(compile_all(env, ctx.theme, site_dir))
     if diags.has_errors or env is None:
         return BuildReport(diags.sorted(), seconds=time.perf_counter() - started)
@@ -235,7 +235,8 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                             records=PageRecords(cache_folder(site_dir), str(output)) if options.write else None)
     try:
         shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
-        page_shared = render_digest(ctx.theme.folders, ctx.images) if options.write else None
+        # the filters write numbers in the site's language (templates.make_environment)
+        page_shared = render_digest(ctx.theme.folders, ctx.images, config.language) if options.write else None
         key = plan_key(shared, inputs, [rel for folder in ctx.theme.static_dirs for _, rel in static_files(folder)])
         # Only article bodies changed: only their pages are planned (edits.py).
         edit = find_body_edit(session.previous, session.damaged, key, docs, set(model.by_key),

@@ -63,7 +63,8 @@ def save_compiled(folder: Path) -> None:
         COMPILED.changed = False
 
 
-def make_environment(theme: Theme, globals_: dict) -> jinja2.Environment:
+def make_environment(theme: Theme, language: str = "vi") -> jinja2.Environment:
+    """The Jinja environment of a theme chain; its number filters write `language`'s separators."""
     env = jinja2.Environment(
         # A template name is looked up child first; "congdoan/base.html" names one theme's own
         # file, so a child may extend or include the very template it overrides.
@@ -80,10 +81,8 @@ def make_environment(theme: Theme, globals_: dict) -> jinja2.Environment:
         auto_reload=False,     # one environment per build: no stat() of the file at every include
         bytecode_cache=COMPILED,
     )
-    language = globals_.get("site", {}).get("language", "vi")
     env.filters["number"] = lambda value, decimals=None: format_number(value, decimals, language)
     env.filters["money"] = lambda value: format_money(value, language)
-    env.globals.update(globals_)
     return env
 
 

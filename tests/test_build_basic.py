@@ -180,3 +180,18 @@ def test_cli_builds_another_site_folder_and_reports_errors(tmp_path, copy_site):
     assert "Traceback" not in failed.stderr
     usage = subprocess.run([sys.executable, str(ROOT / "build.py"), "--no-such-option"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_number_filters_follow_the_site_language(tmp_path, copy_site):
+    site = copy_site("basic")
+    config = site / "site.yaml"
+    config.write_text(config.read_text("utf-8").replace("language: vi", "language: en")
+                      .replace("theme: congdoan", "theme: rieng"), "utf-8")
+    theme = site / "themes" / "rieng"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: rieng\nparent: congdoan\n", encoding="utf-8")
+    (theme / "templates" / "_footer.html").write_text(
+        '<footer><p class="figures">{{ 1234567|number }} · {{ 2500000|money }}</p></footer>\n', encoding="utf-8")
+    assert build(site, tmp_path / "out").ok
+    home = BeautifulSoup((tmp_path / "out/index.html").read_text("utf-8"), "html.parser")
+    assert text(home.select_one(".figures")) == "1,234,567 · 2,500,000 đ"

@@ -22,7 +22,7 @@ def views() -> Views:
 @pytest.fixture(scope="module")
 def template():
     theme = load_theme("congdoan", ROOT, "vi")
-    return make_environment(theme, {}).get_template("_pagination.html"), theme.strings
+    return make_environment(theme).get_template("_pagination.html"), theme.strings
 
 
 def expected(current: int, total: int) -> list[str]:
