@@ -60,6 +60,7 @@ def killed_build(site: Path, out: Path, kill_at: int | None) -> int:
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:                                     # pragma: no cover (the child)
+        os.setpgid(0, 0)          # a group of its own: what it started (Pagefind) is killed with it
         os.close(reader)
         try:
             count = _count_publication_changes(kill_at, out)
@@ -71,6 +72,10 @@ def killed_build(site: Path, out: Path, kill_at: int | None) -> int:
     with os.fdopen(reader) as stream:
         said = stream.read()
     _, status = os.waitpid(child, 0)
+    try:
+        os.killpg(child, signal.SIGKILL)               # a real kill leaves no helper running either
+    except ProcessLookupError:
+        pass
     if os.WIFSIGNALED(status):
         assert os.WTERMSIG(status) == signal.SIGKILL
         return -1
