@@ -77,7 +77,7 @@ def print_report(report: BuildReport, quiet: bool, verb: str = "built") -> None:
     if report.ok:
         # "built: 12.036 trang, 11.980 không đổi, 57 tệp khác, 0,8 s -> output" (progress.summary_line)
         unchanged = None if report.output is None else report.unchanged
-        print(f"{verb}: {summary_line(report.pages, unchanged, report.files, report.seconds)}"
+        print(f"{verb}: {summary_line(report.pages, unchanged, report.files, report.seconds, report.spliced)}"
               + (f" -> {report.output}" if report.output else ""))
     else:
         errors = sum(1 for d in report.diagnostics if d.severity == "error")

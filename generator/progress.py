@@ -64,11 +64,14 @@ def bar_line(label: str, done: int, total: int, seconds: float) -> str:
             f"{format_number(done)}/{format_number(total)}  {format_number(round(rate))}/s")
 
 
-def summary_line(pages: int, unchanged: int | None, files: int, seconds: float) -> str:
-    """"12.036 trang, 11.980 không đổi, 57 tệp khác, 0,8 s" (`check` writes nothing: no "không đổi")."""
+def summary_line(pages: int, unchanged: int | None, files: int, seconds: float, spliced: int = 0) -> str:
+    """"12.036 trang, 11.980 không đổi, 57 tệp khác, 0,8 s" (`check` writes nothing: no "không đổi");
+    pages that only got a shared block anew (splice.py) are counted as "thay khối chung"."""
     parts = [f"{format_number(pages)} trang"]
     if unchanged is not None:
         parts.append(f"{format_number(unchanged)} không đổi")
+    if spliced:
+        parts.append(f"{format_number(spliced)} thay khối chung")
     if files:
         parts.append(f"{format_number(files)} tệp khác")
     parts.append(f"{format_number(round(seconds, 1), 1)} s")

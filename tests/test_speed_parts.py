@@ -100,6 +100,7 @@ def test_progress_bar_waits_two_seconds_and_only_on_a_terminal():
 def test_summary_line_in_vietnamese_numbers():
     assert summary_line(12036, 11980, 0, 0.8) == "12.036 trang, 11.980 không đổi, 0,8 s"
     assert summary_line(22, 0, 10, 2.04) == "22 trang, 0 không đổi, 10 tệp khác, 2,0 s"
+    assert summary_line(12036, 820, 57, 9.5, 11100) == "12.036 trang, 820 không đổi, 11.100 thay khối chung, 57 tệp khác, 9,5 s"
     assert bar_line("Đọc bài", 5, 10, 2.0).endswith("5/10  2/s")
 
 
