@@ -146,24 +146,23 @@ def theme_digest(folders: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
-def globals_digest(env_globals: dict, theme_folders: Iterable[Path], *extra) -> str | None:
-    """What every page shares: code, templates, the data globals of the Jinja environment, `extra`.
-
-    Callables among the globals (Jinja's own `range`, our `asset`) are code, covered by the code
-    digest; everything else must be serialisable, or no page of the build is fingerprinted.
-    """
-    data = {key: value for key, value in sorted(env_globals.items()) if not callable(value)}
-    shared = value_digest((data, extra))
-    if shared is None:
-        return None
-    return digest_text(code_version(), theme_digest(theme_folders), shared)
-
-
 def render_digest(theme_folders: Iterable[Path], *extra) -> str | None:
     """What the rendering of every page depends on besides its view data and the globals it
     reads (those are recorded, see recorded.py): code, templates and `extra`."""
     shared = value_digest(extra)
     return None if shared is None else digest_text(code_version(), theme_digest(theme_folders), shared)
+
+
+def globals_digest(env_globals: dict, render_key: str | None) -> str | None:
+    """`render_key` (render_digest) and every data global of the Jinja environment: what every
+    page of the plan shares (edits.plan_key).
+
+    Callables among the globals (Jinja's own `range`, our `asset`) are code, covered by the code
+    digest; everything else must be serialisable, or no page of the build is fingerprinted.
+    """
+    data = {key: value for key, value in sorted(env_globals.items()) if not callable(value)}
+    shared = value_digest(data)
+    return None if shared is None or render_key is None else digest_text(render_key, shared)
 
 
 def bytes_digest(data: bytes) -> str:

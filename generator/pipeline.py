@@ -234,9 +234,9 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     session = OutputSession(output if options.write else None, previous, checked=state.trusts(output, previous),
                             records=PageRecords(cache_folder(site_dir), str(output)) if options.write else None)
     try:
-        shared = globals_digest(env.globals, ctx.theme.folders, ctx.images) if options.write else None
         # the filters write numbers in the site's language (templates.make_environment)
         page_shared = render_digest(ctx.theme.folders, ctx.images, config.language) if options.write else None
+        shared = globals_digest(env.globals, page_shared) if options.write else None
         key = plan_key(shared, inputs, [rel for folder in ctx.theme.static_dirs for _, rel in static_files(folder)])
         # Only article bodies changed: only their pages are planned (edits.py).
         edit = find_body_edit(session.previous, session.damaged, key, docs, set(model.by_key),
