@@ -69,6 +69,8 @@ class _Memo:
         self.by_reads: dict[tuple, dict] = {}       # recorded (name, key) paths -> values -> Fragment
 
     def find(self, context: Context) -> Fragment | None:
+        # The lookup and _identity written out: this runs at every include of every page (~225,000
+        # times at 10,000 articles); with two calls per input it took 4.5 s under cProfile, 2.8 s so.
         vars_, parent = context.vars, context.parent
         for paths, found in self.by_reads.items():
             key = []

@@ -55,7 +55,7 @@ class OutputSession:
         self.entries: dict[str, Entry] = {}              # kept as published
         self.pending: dict[str, tuple] = {}              # staged: path -> (fingerprint, sha256, origin)
         self.finish_keys: dict[str, str] = {}
-        self.pages = self.unchanged = self.rendered = self.spliced = self.unchanged_in_batch = 0
+        self.pages = self.unchanged = self.rendered = self.spliced = 0
         self.records = records if target is not None else None     # of the pages last published
         self.new_records: dict[str, PageRecord] = {}
         self.digests = Digests()                         # of the values pages read, this build
@@ -125,7 +125,6 @@ class OutputSession:
     def keep(self, path: str, entry: Entry) -> None:
         self.entries[path] = entry
         self.unchanged += 1
-        self.unchanged_in_batch += 1
 
     def pages_folder(self) -> str | None:
         """Where pages are written: into the standby when the build changes a published folder

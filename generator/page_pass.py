@@ -37,6 +37,7 @@ def render_pages(session, env: jinja2.Environment, jobs, page_keys, site_dir: Pa
 
     todo: list[int] = []
     splicing: list[tuple[int, PageRecord, set]] = []
+    kept = 0
     if session.records is not None and session.previous is not None:
         session.records.prefetch([job.output_path for job in jobs])
     for index, job in enumerate(jobs):
@@ -50,6 +51,7 @@ def render_pages(session, env: jinja2.Environment, jobs, page_keys, site_dir: Pa
             entry = session.kept(path, None if digest is None else digest_text(key, digest))
             if entry is not None:
                 session.keep(path, entry)
+                kept += 1
                 continue
             if record.page_key == key and values(record.own_reads) == record.own_digest:
                 record = session.records.with_spans(path)
@@ -58,9 +60,8 @@ def render_pages(session, env: jinja2.Environment, jobs, page_keys, site_dir: Pa
                     splicing.append((index, record, wanted))
                     continue
         todo.append(index)
-    if progress and session.unchanged_in_batch:
-        progress(session.unchanged_in_batch)
-    session.unchanged_in_batch = 0
+    if progress and kept:
+        progress(kept)
     fragments: dict[tuple[str, str], bytes] = {}
     wanted = set().union(*(item[2] for item in splicing))
     _render(session, env, jobs, page_keys, todo, wanted, fragments, site_dir, postprocess, workers, progress, problems)
