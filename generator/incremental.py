@@ -97,13 +97,31 @@ class OutputSession:
                 self.unchanged -= 1
 
     # ---- pages ---------------------------------------------------------------------------
-    def render_pages(self, env: jinja2.Environment, jobs, page_keys, site_dir: Path,
+    def render_pages(self, env: jinja2.Environment, jobs, page_keys, lastmods, site_dir: Path,
                      postprocess: Callable[[str], str] | None, workers: int,
                      progress: Callable[[int], None] | None = None) -> list[Diagnostic]:
         """Keep, splice or render the batch's pages into the staging folder (all rendered, unwritten,
         when there is no output folder: `check`); see page_pass.py. Returns the render problems.
         Called once per batch of pages (pipeline.render_in_batches)."""
-        return page_pass.render_pages(self, env, jobs, page_keys, site_dir, postprocess, workers, progress)
+        return page_pass.render_pages(self, env, jobs, page_keys, lastmods, site_dir, postprocess, workers,
+                                      progress)
+
+    def same_views(self, jobs, reads) -> dict[str, PageRecord]:
+        """The records of the published pages among `jobs` whose view data would be made from
+        model reads answering as they did (model_reads.py): their view data need not be made."""
+        if self.records is None or self.previous is None:
+            return {}
+        self.records.prefetch([job.output_path for job in jobs])
+        same = {}
+        for job in jobs:
+            call = job.view_call
+            if call is None:
+                continue
+            record = self.record(job.output_path)
+            if (record is not None and record.view is not None and record.view.call == call
+                    and reads.digest(call, record.view.queries) == record.view.digest):
+                same[job.output_path] = record
+        return same
 
     def claim(self, path: str, url: str, problems: list[Diagnostic]) -> bool:
         """Count a planned page; False (and an error) when another page was planned at its path."""
@@ -115,8 +133,9 @@ class OutputSession:
         self.pages += 1
         return True
 
-    def record(self, path: str, page_key: str | None) -> PageRecord | None:
-        """The last build's record of the published page at `path`, if it is the file published."""
+    def record(self, path: str, page_key: str | None = "") -> PageRecord | None:
+        """The last build's record of the published page at `path`, if it is the file published
+        (none for a page without a page key)."""
         if self.records is None or page_key is None or self.previous is None:
             return None
         record = self.records.get(path)

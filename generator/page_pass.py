@@ -11,6 +11,7 @@ compares the two after random edits.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -24,11 +25,12 @@ from generator.render import render_range
 from generator.splice import needs, splice_range
 
 
-def render_pages(session, env: jinja2.Environment, jobs, page_keys, site_dir: Path,
+def render_pages(session, env: jinja2.Environment, jobs, page_keys, lastmods, site_dir: Path,
                  postprocess: Callable[[str], str] | None, workers: int,
                  progress: Callable[[int], None] | None = None) -> list[Diagnostic]:
     """Keep, splice or render each page of the batch into the session's staging folder; returns
-    the render problems (see OutputSession.render_pages)."""
+    the render problems (see OutputSession.render_pages). `jobs` whose view data is not made
+    (pipeline.render_in_batches) get it here if they are rendered."""
     problems: list[Diagnostic] = []
     digests, env_globals = session.digests, env.globals
 
@@ -52,6 +54,10 @@ def render_pages(session, env: jinja2.Environment, jobs, page_keys, site_dir: Pa
             if entry is not None:
                 session.keep(path, entry)
                 kept += 1
+                if job.reads is not None and (job.reads != record.view or lastmods[index] != record.lastmod):
+                    # view data made anew, to the same page: its record now names these reads
+                    session.new_records[path] = replace(session.records.with_spans(path), view=job.reads,
+                                                        lastmod=lastmods[index])
                 continue
             if record.page_key == key and values(record.own_reads) == record.own_digest:
                 record = session.records.with_spans(path)
@@ -64,7 +70,8 @@ def render_pages(session, env: jinja2.Environment, jobs, page_keys, site_dir: Pa
         progress(kept)
     fragments: dict[tuple[str, str], bytes] = {}
     wanted = set().union(*(item[2] for item in splicing))
-    _render(session, env, jobs, page_keys, todo, wanted, fragments, site_dir, postprocess, workers, progress, problems)
+    _render(session, env, jobs, page_keys, lastmods, todo, wanted, fragments, site_dir, postprocess, workers, progress,
+            problems)
     missing = wanted - fragments.keys()
     if missing:                       # fragments no rendered page made: one page per fragment makes it
         first: dict[tuple[str, str], int] = {}
@@ -72,21 +79,23 @@ def render_pages(session, env: jinja2.Environment, jobs, page_keys, site_dir: Pa
             for key in needed & missing:
                 first.setdefault(key, index)
         chosen = set(first.values())
-        _render(session, env, jobs, page_keys, sorted(chosen), missing, fragments, site_dir, postprocess,
+        _render(session, env, jobs, page_keys, lastmods, sorted(chosen), missing, fragments, site_dir, postprocess,
                 workers, progress, problems)
         splicing = [item for item in splicing if item[0] not in chosen]
     ready = [item for item in splicing if item[2] <= fragments.keys()]
     unready = [item[0] for item in splicing if not item[2] <= fragments.keys()]
     failed = _splice(session, jobs, page_keys, ready, fragments, values, workers, progress)
-    _render(session, env, jobs, page_keys, sorted(unready + failed), set(), fragments, site_dir, postprocess,
-            workers, progress if unready else None, problems)
+    _render(session, env, jobs, page_keys, lastmods, sorted(unready + failed), set(), fragments, site_dir,
+            postprocess, workers, progress if unready else None, problems)
     return problems
 
 
-def _render(session, env, jobs, page_keys, todo: list[int], wanted: set, fragments: dict, site_dir: Path,
-            postprocess, workers: int, progress, problems: list[Diagnostic]) -> None:
+def _render(session, env, jobs, page_keys, lastmods, todo: list[int], wanted: set, fragments: dict,
+            site_dir: Path, postprocess, workers: int, progress, problems: list[Diagnostic]) -> None:
     if not todo:
         return
+    for index in todo:           # before the workers fork: they render from it
+        jobs[index] = jobs[index].made()
     shared = {"env": env, "jobs": jobs, "todo": todo, "site_dir": site_dir, "postprocess": postprocess,
               "folder": session.pages_folder(), "wanted": wanted,
               "digests": session.digests,
@@ -101,7 +110,8 @@ def _render(session, env, jobs, page_keys, todo: list[int], wanted: set, fragmen
         digest = session.digests.globals(reads.reads, env.globals)
         fingerprint = None if key is None or digest is None else digest_text(key, digest)
         record = (None if fingerprint is None or reads.own_digest is None
-                  else PageRecord(key, reads.reads, reads.own_reads, reads.own_digest, sha, reads.spans))
+                  else PageRecord(key, reads.reads, reads.own_reads, reads.own_digest, sha, reads.spans,
+                                  jobs[index].reads, lastmods[index]))
         session.rendered += 1
         session.page_made(jobs[index].output_path, fingerprint, sha, wrote, record)
 
@@ -123,7 +133,7 @@ def _splice(session, jobs, page_keys, ready: list, fragments: dict, values, work
             continue
         _, sha, wrote, spans = outcome
         old = records[index]
-        record = PageRecord(old.page_key, old.reads, old.own_reads, old.own_digest, sha, spans)
+        record = replace(old, sha256=sha, spans=spans)
         session.spliced += 1
         session.page_made(jobs[index].output_path, digest_text(page_keys[index], values(old.reads)), sha, wrote,
                           record)

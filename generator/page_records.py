@@ -22,18 +22,20 @@ import os
 import pickle
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.fingerprint import digest_text
+from generator.model_reads import ViewReads
 
 DATABASE = "build.sqlite"
 FEW = 500            # pages of a batch up to which only their rows are read
+SCHEMA_VERSION = 2   # a database of another version is started again
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS readsets (id INTEGER PRIMARY KEY, paths TEXT UNIQUE NOT NULL, checked TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (output TEXT NOT NULL, path TEXT NOT NULL, page_key TEXT NOT NULL,
     reads INTEGER NOT NULL, own_reads INTEGER NOT NULL, own_digest TEXT NOT NULL, sha256 TEXT NOT NULL,
-    spans BLOB, checked TEXT NOT NULL, PRIMARY KEY (output, path));
+    spans BLOB, view TEXT, lastmod TEXT, checked TEXT NOT NULL, PRIMARY KEY (output, path));
 """
 
 
@@ -56,6 +58,8 @@ class PageRecord:
     own_digest: str         # their values then
     sha256: str             # of the page's published bytes
     spans: tuple[Span, ...] | None = None    # None: never spliced (see recorded.page_spans)
+    view: ViewReads | None = None     # what its view data was made from (model_reads.py)
+    lastmod: str | None = None        # its date in the sitemap (sitemap.page_lastmod of its view data)
 
 
 class PageRecords:
@@ -96,7 +100,7 @@ class PageRecords:
                               for start, end, key, reads, digest in pickle.loads(blob))
             except Exception:  # noqa: BLE001 - checked by the row's digest; anything odd: not spliced
                 spans = None
-        record = PageRecord(record.page_key, record.reads, record.own_reads, record.own_digest, record.sha256, spans)
+        record = replace(record, spans=spans)
         self._rows[path] = record
         return record
 
@@ -110,7 +114,7 @@ class PageRecords:
             self._asked.update(paths)
         if self.path is None or not self.path.exists():
             return
-        query = ("SELECT path, page_key, reads, own_reads, own_digest, sha256, spans, checked "
+        query = ("SELECT path, page_key, reads, own_reads, own_digest, sha256, spans, view, lastmod, checked "
                  "FROM pages WHERE output = ?")
         try:
             with self._database() as db:
@@ -129,11 +133,12 @@ class PageRecords:
             self._reset()
             return
         readsets = self._readsets
-        for path, key, reads, own, own_digest, sha, blob, checked in rows:
-            if (checked != _row_digest(path, key, reads, own, own_digest, sha, blob)
+        for path, key, reads, own, own_digest, sha, blob, view, lastmod, checked in rows:
+            if (checked != _row_digest(path, key, reads, own, own_digest, sha, blob, view, lastmod)
                     or reads not in readsets or own not in readsets):
                 continue
-            self._rows[path] = PageRecord(key, readsets[reads], readsets[own], own_digest, sha)
+            self._rows[path] = PageRecord(key, readsets[reads], readsets[own], own_digest, sha, None,
+                                          _view_from_text(view), lastmod)
             self._blobs[path] = blob
 
     # ---- writing ---------------------------------------------------------------------------
@@ -165,9 +170,11 @@ class PageRecords:
                 reads, own = readset(record.reads), readset(record.own_reads)
                 blob = None if record.spans is None else pickle.dumps(
                     [(s.start, s.end, s.local_key, readset(s.reads), s.globals_digest) for s in record.spans])
+                view = _view_text(record.view)
                 rows.append((self.output, path, record.page_key, reads, own, record.own_digest, record.sha256, blob,
-                             _row_digest(path, record.page_key, reads, own, record.own_digest, record.sha256, blob)))
-            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                             view, record.lastmod, _row_digest(path, record.page_key, reads, own, record.own_digest,
+                                                               record.sha256, blob, view, record.lastmod)))
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             known = {path for (path,) in db.execute("SELECT path FROM pages WHERE output = ?", (self.output,))}
             db.executemany("DELETE FROM pages WHERE output = ? AND path = ?",
                            [(self.output, path) for path in known - pages])
@@ -179,6 +186,9 @@ class PageRecords:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                db.executescript("DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS readsets;")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.executescript(_SCHEMA)
             with db:
                 yield db
@@ -195,5 +205,20 @@ class PageRecords:
                 pass
 
 
-def _row_digest(path, key, reads, own, own_digest, sha, blob) -> str:
-    return digest_text("page", path, key, str(reads), str(own), own_digest, sha, blob or b"")[:32]
+def _row_digest(path, key, reads, own, own_digest, sha, blob, view, lastmod) -> str:
+    return digest_text("page", path, key, str(reads), str(own), own_digest, sha, blob or b"", view or "",
+                       lastmod or "")[:32]
+
+
+def _view_text(view: ViewReads | None) -> str | None:
+    return None if view is None else json.dumps([view.call, view.queries, view.digest], ensure_ascii=False)
+
+
+def _view_from_text(text: str | None) -> ViewReads | None:
+    if text is None:
+        return None
+    try:
+        call, queries, digest = json.loads(text)
+        return ViewReads(tuple(call), tuple(tuple(q) for q in queries), digest)
+    except (ValueError, TypeError):
+        return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from generator.fingerprint import Fingerprinter, digest_text, globals_digest, re
 from generator.incremental import FinishStep, OutputSession, entries_digest, finish_key
 from generator.addresses import ADDRESSES, addresses, check_aliases, moved_addresses, moved_map
 from generator.model import SiteModel, build_model, with_new_bodies
+from generator.model_reads import ModelReads, ViewCall
 from generator.os_failures import FolderError, os_failure, site_cache
 from generator.output import OutputFile, static_files
 from generator.page_records import PageRecords
@@ -222,7 +224,9 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     inputs = model_key(docs, ctx)
     model = assemble_model(docs, ctx, features, state, inputs)
     gc.freeze()
-    views = Views(model, ctx.theme.strings, ctx.images)
+    # the filters write numbers in the site's language (templates.make_environment)
+    page_shared = render_digest(ctx.theme.folders, ctx.images, config.language) if options.write else None
+    views = Views(model, ctx.theme.strings, ctx.images, model_reads(model, docs, ctx, page_shared, state.inputs_digest))
     # Pages record which entries of the globals they read (recorded.py); fragments (cards,
     # sidebar, footer) are rendered once per distinct set of recorded inputs.
     env.globals.update({"site": GlobalView("site", views.site()), "ui": GlobalView("ui", ctx.theme.strings),
@@ -234,20 +238,18 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     session = OutputSession(output if options.write else None, previous, checked=state.trusts(output, previous),
                             records=PageRecords(cache_folder(site_dir), str(output)) if options.write else None)
     try:
-        # the filters write numbers in the site's language (templates.make_environment)
-        page_shared = render_digest(ctx.theme.folders, ctx.images, config.language) if options.write else None
         shared = globals_digest(env.globals, page_shared) if options.write else None
         key = plan_key(shared, inputs, [rel for folder in ctx.theme.static_dirs for _, rel in static_files(folder)])
         # Only article bodies changed: only their pages are planned (edits.py).
         edit = find_body_edit(session.previous, session.damaged, key, docs, set(model.by_key),
                               config.permalinks.article)
         if edit is not None:
-            jobs = [RenderJob(urls.article(a, config.permalinks.article), "article.html", views.article(a))
-                    for a in edit.articles]
+            jobs = [RenderJob(urls.article(a, config.permalinks.article), "article.html",
+                              ViewCall(views, "article", (a.key,))) for a in edit.articles]
             session.carry_over(edit.kept)
         else:
             jobs = plan_pages(views, [f.plan for f in features if hasattr(f, "plan")])
-        lastmods = render_in_batches(session, env, jobs, Fingerprinter(page_shared), site_dir,
+        lastmods = render_in_batches(session, env, jobs, views.reads, Fingerprinter(page_shared), site_dir,
                                      PictureRewriter(ctx.images, views.links.href).rewrite,
                                      worker_count(options.jobs), progress.stage("Dựng trang", len(jobs)), diags)
         files: list[OutputFile] = []
@@ -330,19 +332,43 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                        moved=moved)
 
 
-def render_in_batches(session: OutputSession, env, jobs: list[RenderJob], fingerprinter: Fingerprinter,
+def render_in_batches(session: OutputSession, env, jobs: list[RenderJob], views_reads: ModelReads,
+                      fingerprinter: Fingerprinter,
                       site_dir: Path, postprocess, workers: int, advance, diags: Diagnostics) -> list[str | None]:
     """Make the view data, fingerprint and render the pages RENDER_BATCH at a time, so only one
     batch's view data is held (what the sitemap needs of it, each page's lastmod, is kept).
-    Returns the lastmods, in plan order."""
+
+    A page whose view data was made from model reads (model_reads.py) that answer as they did
+    for its published version keeps its page key and lastmod from its record: its view data is
+    made only if it must be rendered. Returns the lastmods, in plan order."""
     lastmods: list[str | None] = []
     for start in range(0, len(jobs), RENDER_BATCH):
-        batch = [job.made() for job in jobs[start:start + RENDER_BATCH]]
-        page_keys = [fingerprinter.page(job.url, job.template, job.context) for job in batch]
+        batch = jobs[start:start + RENDER_BATCH]
+        same = session.same_views(batch, views_reads)
+        page_keys, batch_lastmods = [], []
+        for index, job in enumerate(batch):
+            record = same.get(job.output_path)
+            if record is None:
+                batch[index] = job = job.made()
+                page_keys.append(fingerprinter.page(job.url, job.template, job.context))
+                batch_lastmods.append(page_lastmod(job.context))
+            else:
+                page_keys.append(record.page_key)
+                batch_lastmods.append(record.lastmod)
         gc.freeze()       # the batch's view data: spared by the cycle collector, not copied by forked workers
-        diags.extend(session.render_pages(env, batch, page_keys, site_dir, postprocess, workers, advance))
-        lastmods.extend(page_lastmod(job.context) for job in batch)
+        diags.extend(session.render_pages(env, batch, page_keys, batch_lastmods, site_dir, postprocess, workers,
+                                          advance))
+        lastmods.extend(batch_lastmods)
     return lastmods
+
+
+def model_reads(model: SiteModel, docs: Documents, ctx: BuildContext, page_shared: str | None,
+                whole: str) -> ModelReads:
+    """The model's queries for page views, with what every view reads besides: configuration,
+    UI strings, the day, templates, images and code (page_shared, fingerprint.render_digest)."""
+    setting = digest_text(page_shared or "", code_version(), repr(ctx.config), ctx.today.isoformat(),
+                          json.dumps(ctx.theme.strings, sort_keys=True, ensure_ascii=False))
+    return ModelReads(model, docs.digests, setting, digest_text(whole, repr(sorted(ctx.media.items()))))
 
 
 def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnostics,

@@ -1,10 +1,10 @@
 """The page plan: one `*_jobs` function per kind of page, each a pure function of the views."""
 from __future__ import annotations
 
-from functools import partial
 from typing import Callable, Iterable
 
 from generator import urls
+from generator.model_reads import ViewCall
 from generator.render_job import RenderJob
 from generator.views import Views
 
@@ -26,34 +26,30 @@ def home_jobs(views: Views) -> Iterable[RenderJob]:
 def article_jobs(views: Views) -> Iterable[RenderJob]:
     for article in views.model.articles:
         yield RenderJob(urls.article(article, views.config.permalinks.article), "article.html",
-                        partial(views.article, article))
+                        ViewCall(views, "article", (article.key,)))
 
 
-def _paged(views: Views, kind: str, path_of, title: str, articles, description: str = "", crumbs=None):
-    pages = max(1, -(-len(articles) // views.config.per_page))
+def _paged(views: Views, kind: str, key: str, path_of, count: int):
+    pages = max(1, -(-count // views.config.per_page))
     for number in range(1, pages + 1):
-        yield RenderJob(path_of(number), "list.html",
-                        partial(views.listing, kind, path_of, title, articles, number, description, crumbs))
+        yield RenderJob(path_of(number), "list.html", ViewCall(views, "listing", (kind, key, number)))
 
 
 def category_jobs(views: Views) -> Iterable[RenderJob]:
+    model = views.reads.model          # planning, not a page view: nothing to record
     for category in views.config.categories:
-        articles = views.model.by_category.get(category.key, ())
-        crumbs = []
-        if category.parent:
-            parent = views.config.category(category.parent)
-            crumbs.append(views.crumb(parent.name, urls.category(parent.key)))
-        yield from _paged(views, "category", lambda n, k=category.key: urls.category(k, n),
-                          category.name, articles, category.description, crumbs)
+        yield from _paged(views, "category", category.key, lambda n, k=category.key: urls.category(k, n),
+                          len(model.by_category.get(category.key, ())))
 
 
 def taxonomy_jobs(views: Views) -> Iterable[RenderJob]:
-    kinds = (("tag", views.model.tags, urls.tag), ("author", views.model.authors, urls.author),
-             ("series", views.model.series, urls.series))
+    model = views.reads.model
+    kinds = (("tag", model.tags, urls.tag), ("author", model.authors, urls.author),
+             ("series", model.series, urls.series))
     for kind, taxa, url_of in kinds:
-        for taxon in taxa.values():
-            yield from _paged(views, kind, lambda n, name=taxon.name, f=url_of: f(name, n),
-                              views.taxon_title(kind, taxon), taxon.articles)
+        for slug, taxon in taxa.items():
+            yield from _paged(views, kind, slug, lambda n, name=taxon.name, f=url_of: f(name, n),
+                              len(taxon.articles))
 
 
 def page_jobs(views: Views) -> Iterable[RenderJob]:

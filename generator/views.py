@@ -19,7 +19,8 @@ from generator.metadata import breadcrumb_list, news_article
 from generator.images import ImageCatalog
 from generator.view_types import (ArticleContext, BrandingView, Card, HomeContext, ImageView, ListingContext,
                                   NotFoundContext, PageContext, PageMeta, SiteView)
-from generator.model import SiteModel, Taxon
+from generator.model import SiteModel
+from generator.model_reads import ModelReads
 from generator.vietnamese import format_datetime, format_short
 
 PAGE_WINDOW = 2       # page links either side of the current one in a list's pagination
@@ -49,8 +50,11 @@ class Links:
 class Views:
     """Builds every view dict from one model; memoises the shared parts."""
 
-    def __init__(self, model: SiteModel, strings: dict[str, str], images: ImageCatalog | None = None):
-        self.model = model
+    def __init__(self, model: SiteModel, strings: dict[str, str], images: ImageCatalog | None = None,
+                 reads: ModelReads | None = None):
+        # Page views read the model through recorded queries (model_reads.py); `model` is the
+        # whole of it, recorded as such.
+        self.reads = reads or ModelReads(model, {})
         self.images = images or ImageCatalog()
         self.config = model.config
         self.language = model.config.language
@@ -58,6 +62,11 @@ class Views:
         self.ui = strings
         self._cards: dict[int, tuple[Article, dict]] = {}
         self._categories = {c.key: c for c in model.config.categories}
+
+    @property
+    def model(self) -> SiteModel:
+        """The whole model: a page view reading it is made again after any change of content."""
+        return self.reads.whole()
 
     # ---- shared pieces -------------------------------------------------------------------
     def site(self) -> SiteView:
@@ -80,7 +89,7 @@ class Views:
                 for cat in top
             ],
             "featured": [self.card(a) for a in self.featured()],
-            "latest": [self.card(a) for a in self.model.articles[:6]],
+            "latest": self.cards(self.reads.members("all", None, 0, 6)),
             "search_url": href(urls.search()),
             "feeds_url": href(urls.feeds_page()),
             "branding": self.branding(),
@@ -119,7 +128,7 @@ class Views:
         found = Shared({      # made once, shown on many pages: fingerprinted once (fingerprint.py)
             "key": article.key,
             "title": article.title,
-            "url": self.links.href(urls.article(article, self.model.config.permalinks.article)),
+            "url": self.links.href(urls.article(article, self.config.permalinks.article)),
             "date_iso": article.date.isoformat(),
             "date_short": format_short(article.date, self.language),
             "date_long": format_datetime(article.date, self.language),
@@ -217,17 +226,16 @@ class Views:
                            "honours": self.links.href(urls.honours()) if rolls else None},
         }
 
-    def article(self, article: Article) -> ArticleContext:
-        m, href = self.model, self.links.href
+    def article(self, key: str) -> ArticleContext:
+        article, reads, href = self.reads.article(key), self.reads, self.links.href
         category = self._categories[article.category]
-        path = urls.article(article, m.config.permalinks.article)
+        path = urls.article(article, self.config.permalinks.article)
         crumbs = [self.crumb(self.ui.get("home", "Trang chủ"), "/")]
         if category.parent:
             crumbs.append(self.crumb(self._categories[category.parent].name, urls.category(category.parent)))
         crumbs.append(self.crumb(category.name, urls.category(category.key)))
-        position = m.position[article.key]
-        same = [a for a in m.by_category.get(article.category, ())[:6] if a is not article][:5]  # not O(category)
-        campaign = next((c for c in m.campaigns if c.slug == article.campaign), None)
+        same = [a for a in reads.members("category", article.category, 0, 6) if a is not article][:5]
+        campaign = reads.campaign_title(article.campaign) if article.campaign else None
         canonical = self.links.absolute(path)
         quoted = quote(canonical, safe="")
         view = {
@@ -238,11 +246,11 @@ class Views:
             "authors": [{"name": n, "url": href(urls.author(n))} for n in article.authors],
             "tags": [{"name": t, "url": href(urls.tag(t))} for t in article.tags],
             "series": {"name": article.series, "url": href(urls.series(article.series))} if article.series else None,
-            "related": self.cards(m.related.get(article.key, ())),
+            "related": self.cards(reads.members("related", key)),
             "video": video_embed(article.video, href),
             "updated_iso": article.updated.isoformat() if article.updated else None,
             "updated_long": format_datetime(article.updated, self.language) if article.updated else None,
-            "campaign": {"title": campaign.title, "url": href(urls.campaign(campaign.slug))} if campaign else None,
+            "campaign": {"title": campaign, "url": href(urls.campaign(article.campaign))} if campaign else None,
             "share": {
                 "url": canonical,
                 "facebook": "https://www.facebook.com/sharer/sharer.php?u=" + quoted,
@@ -255,33 +263,51 @@ class Views:
             "page": page,
             "article": view,
             "same_category": self.cards(same),
-            "newer": self.cards(reversed(m.articles[max(0, position - 3):position])),
-            "older": self.cards(m.articles[position + 1:position + 4]),
-            "interesting": self.cards(m.interesting.get(article.key, ())),
+            "newer": self.cards(reads.newer(key, 3)),
+            "older": self.cards(reads.older(key, 3)),
+            "interesting": self.cards(reads.members("interesting", key)),
         }
 
-    def listing(self, kind: str, path_of, title: str, articles, number: int, description: str = "",
-                crumbs: list | None = None) -> ListingContext:
+    def listing(self, kind: str, key: str, number: int) -> ListingContext:
+        """Page `number` of a category's, tag's, author's or series' list of articles."""
+        crumbs, description = [], ""
+        if kind == "category":
+            category = self._categories[key]
+            title, description = category.name, category.description
+            if category.parent:
+                parent = self._categories[category.parent]
+                crumbs.append(self.crumb(parent.name, urls.category(parent.key)))
+
+            def path_of(n: int) -> str:
+                return urls.category(key, n)
+        else:
+            name = self.reads.taxon_name(kind, key)
+            title, url_of = self.taxon_title(kind, name), {"tag": urls.tag, "author": urls.author,
+                                                             "series": urls.series}[kind]
+
+            def path_of(n: int) -> str:
+                return url_of(name, n)
         per_page = self.config.per_page
-        total = max(1, -(-len(articles) // per_page))
-        chunk = articles[(number - 1) * per_page: number * per_page]
+        count = self.reads.size(kind, key)
+        total = max(1, -(-count // per_page))
+        chunk = self.reads.members(kind, key, (number - 1) * per_page, number * per_page)
         heading = title if number == 1 else f"{title} – {self.ui.get('page', 'Trang')} {number}"
         return {
             "page": self.page_meta(kind, path_of(number), heading, description,
-                                   breadcrumb=[self.crumb(self.ui.get("home", "Trang chủ"), "/"), *(crumbs or [])]),
+                                   breadcrumb=[self.crumb(self.ui.get("home", "Trang chủ"), "/"), *crumbs]),
             "listing": {
                 "kind": kind,
                 "title": title,
                 "description": description,
-                "count": len(articles),
+                "count": count,
                 "articles": self.cards(chunk),
                 "pagination": self.pagination(path_of, number, total),
             },
         }
 
-    def taxon_title(self, kind: str, taxon: Taxon) -> str:
+    def taxon_title(self, kind: str, name: str) -> str:
         label = {"tag": "tag", "author": "author", "series": "series"}[kind]
-        return f"{self.ui.get(label, label)}: {taxon.name}" if kind != "series" else taxon.name
+        return f"{self.ui.get(label, label)}: {name}" if kind != "series" else name
 
     def page(self, page) -> PageContext:
         path = urls.page(page.slug)

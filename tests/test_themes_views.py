@@ -1,4 +1,6 @@
 """The documented template surface (generator/view_types.py, docs/themes.md) is the real one."""
+from dataclasses import replace
+
 import pytest
 
 from conftest import SITES, TODAY
@@ -57,10 +59,11 @@ def test_card_image_and_page_views(views):
 
 def test_article_listing_page_and_404_contexts(views):
     v, _ = views
-    article = v.article(v.model.articles[0])
+    article = v.article(v.model.articles[0].key)
     assert set(article) == keys(vt.ArticleContext), HINT
     assert set(article["article"]) == keys(vt.ArticleView), HINT
-    listing = v.listing("category", lambda n: "/thoi-su/", "Thời sự", v.model.articles, 1)
+    one_per_page = replace(v.model, config=replace(v.model.config, per_page=1))   # so the list has pages
+    listing = Views(one_per_page, v.ui, v.images).listing("category", "thoi-su", 1)
     assert set(listing) == keys(vt.ListingContext) and set(listing["listing"]) == keys(vt.Listing), HINT
     assert set(listing["listing"]["pagination"]) == keys(vt.Pagination), HINT
     assert set(v.page(v.model.pages[0])) == keys(vt.PageContext), HINT
