@@ -139,25 +139,25 @@ class ModelReads:
         return self._answers.get(query)
 
     def _answer(self, found) -> str:
+        """The answer as text (hashed once per page, in `digest`): an article is its path and
+        its source's sha256."""
+        sources = self._sources
         if isinstance(found, tuple):
-            return digest_text(*(self._article(a) for a in found))
+            return "\1".join([a.path + "\0" + sources.get(a.path, "") for a in found])
         if isinstance(found, Article):
-            return self._article(found)
+            return found.path + "\0" + sources.get(found.path, "")
         return repr(found)
-
-    def _article(self, article: Article) -> str:
-        return article.path + "\0" + self._sources.get(article.path, "")
 
     def _index(self, index: str, key: str | None) -> tuple:
         m = self.model
         if index == "all":
             return m.articles
+        if index == "category":
+            return m.by_category.get(key, ())
         if index in ("tag", "author", "series"):
             taxon = self._taxa(index).get(key)
             return taxon.articles if taxon is not None else ()
-        group = {"category": m.by_category, "campaign": m.by_campaign, "related": m.related,
-                 "interesting": m.interesting}[index]
-        return group.get(key, ())
+        return {"campaign": m.by_campaign, "related": m.related, "interesting": m.interesting}[index].get(key, ())
 
     def _taxa(self, kind: str) -> dict:
         return {"tag": self.model.tags, "author": self.model.authors, "series": self.model.series}[kind]
