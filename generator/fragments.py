@@ -11,7 +11,7 @@ says where each fragment stands in the page's bytes.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import jinja2
 from jinja2.runtime import Context
@@ -37,15 +37,20 @@ class Fragment:
         """Digest of its template and the inputs it read besides globals (None: one of them
         cannot be serialised)."""
         if self._local_key is False:
-            parts = [self.template]
-            for path, value in sorted(self.inputs.items(), key=lambda item: path_order(item[0])):
-                digest = digests.value(value)
-                if digest is None:
-                    self._local_key = None
-                    return None
-                parts.append(f"{path[0]}\0{path[1]}\0{digest}")
-            self._local_key = short_digest("\n".join(parts))
+            parts = self.parts(digests)
+            self._local_key = None if parts is None else local_key(self.template, parts)
         return self._local_key
+
+    def parts(self, digests: "Digests") -> list[tuple] | None:
+        """Its inputs as (name, key, digest of the value), in order; None as for local_key."""
+        parts = []
+        for path, value in sorted(self.inputs.items(), key=lambda item: path_order(item[0])):
+            digest = digests.value(value)
+            if digest is None:
+                return None
+            parts.append((path[0], path[1], digest))
+        return parts
+
 
     def after(self, postprocess: Callable[[str], str] | None) -> bytes | None:
         """Its UTF-8 bytes as they stand in a finished page (responsive images rewritten); None
@@ -54,6 +59,29 @@ class Fragment:
             data = (self.html if postprocess is None else postprocess(self.html)).encode("utf-8", "surrogatepass")
             self._after = data if _outside_tag(data) else None
         return self._after
+
+
+def local_key(template: str, parts) -> str:
+    """The key of a fragment's rendering by its template and inputs (name, key, digest)."""
+    return short_digest("\n".join([template, *(f"{name}\0{key}\0{digest}" for name, key, digest in parts)]))
+
+
+class Placed(NamedTuple):
+    """An outermost fragment as a page placed it: the fragment, and the dicts and lists its
+    inputs named in this page's context (not a `with` or loop variable of the include)."""
+
+    fragment: Fragment
+    bound: dict
+
+
+def _bound(fragment: Fragment, context: Context) -> dict:
+    bound, own = {}, context.vars
+    for name, _ in fragment.inputs:
+        if name not in own:
+            value = context.parent.get(name, missing)
+            if type(value) is dict or type(value) is list:
+                bound[name] = value
+    return bound
 
 
 def _identity(value):
@@ -145,7 +173,7 @@ def _memoised(render, name: str):
             yield fragment.html
             return
         if outer.root is None and outer.marks:        # outermost: marked, for splicing
-            outer.spans.append(fragment)
+            outer.spans.append(Placed(fragment, _bound(fragment, context)))
             yield OPEN + fragment.html + CLOSE
             return
         initial = context.vars if recorder is None else recorder.initial_vars
@@ -162,9 +190,9 @@ def _memoised(render, name: str):
 _OPEN, _CLOSE = OPEN.encode(), CLOSE.encode()
 
 
-def page_spans(marked: str, page: Recorder, postprocess) -> tuple[bytes | None, list[tuple[int, int, Fragment]] | None]:
+def page_spans(marked: str, page: Recorder, postprocess) -> tuple[bytes | None, list[tuple[int, int, Placed]] | None]:
     """The finished page's UTF-8 bytes without its marks, and where each outermost fragment
-    stands in them: (start, end, fragment). The spans are None when a fragment does not stand
+    stands in them: (start, end, placed fragment). The spans are None when a fragment does not stand
     there as rendered (captured in a `set` block, or marks inside a tag): such a page is never
     spliced, only rendered. (None, None) when the page's own text holds a mark."""
     data = (marked if postprocess is None else postprocess(marked)).encode("utf-8", "surrogatepass")
@@ -172,14 +200,14 @@ def page_spans(marked: str, page: Recorder, postprocess) -> tuple[bytes | None, 
     if len(pieces) != len(page.spans) + 1 or data.count(_CLOSE) != len(page.spans):
         return None, None
     out: list[bytes] = [pieces[0]]
-    spans: list[tuple[int, int, Fragment]] = []
+    spans: list[tuple[int, int, Placed]] = []
     offset = len(pieces[0])
     ok = _outside_tag(pieces[0])
-    for fragment, piece in zip(page.spans, pieces[1:]):
+    for placed, piece in zip(page.spans, pieces[1:]):
         inside, close, rest = piece.partition(_CLOSE)
-        if not close or inside != fragment.after(postprocess) or not _outside_tag(rest):
+        if not close or inside != placed.fragment.after(postprocess) or not _outside_tag(rest):
             ok = False
-        spans.append((offset, offset + len(inside), fragment))
+        spans.append((offset, offset + len(inside), placed))
         offset += len(inside) + len(rest)
         out.append(inside)
         out.append(rest)

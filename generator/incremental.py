@@ -97,14 +97,13 @@ class OutputSession:
                 self.unchanged -= 1
 
     # ---- pages ---------------------------------------------------------------------------
-    def render_pages(self, env: jinja2.Environment, jobs, page_keys, lastmods, site_dir: Path,
+    def render_pages(self, env: jinja2.Environment, batch: page_pass.Batch, site_dir: Path,
                      postprocess: Callable[[str], str] | None, workers: int,
                      progress: Callable[[int], None] | None = None) -> list[Diagnostic]:
         """Keep, splice or render the batch's pages into the staging folder (all rendered, unwritten,
         when there is no output folder: `check`); see page_pass.py. Returns the render problems.
         Called once per batch of pages (pipeline.render_in_batches)."""
-        return page_pass.render_pages(self, env, jobs, page_keys, lastmods, site_dir, postprocess, workers,
-                                      progress)
+        return page_pass.render_pages(self, env, batch, site_dir, postprocess, workers, progress)
 
     def same_views(self, jobs, reads) -> dict[str, PageRecord]:
         """The records of the published pages among `jobs` whose view data would be made from

@@ -1,9 +1,9 @@
 """One batch of pages against the last build's records: each is kept, spliced or rendered.
 
 - kept: its page key and every global entry it read are the same (page_records.py);
-- spliced: only the globals read by some of its fragments changed, and this build rendered those
-  fragments anew for another page (splice.py); a fragment no rendered page needs is rendered by
-  one page that needs it, and the others are spliced;
+- spliced: what changed (globals, view data) was read only inside some of its fragments, and this
+  build rendered those fragments anew for another page (splice.py); a fragment no rendered page
+  needs is rendered by one page that needs it, and the others are spliced;
 - rendered: anything else, or a published file that is not the one recorded.
 
 The outcome is the same bytes as rendering every page; `tests/test_incremental_random.py`
@@ -11,34 +11,48 @@ compares the two after random edits.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 import jinja2
+from jinja2.utils import missing
 
 from generator import parallel
 from generator.diagnostics import Diagnostic
 from generator.fingerprint import digest_text
-from generator.page_records import PageRecord
+from generator.fragments import local_key
+from generator.page_records import PageRecord, Span
+from generator.recorded import NOT_A_DICT
 from generator.render import render_range
 from generator.splice import needs, splice_range
 
 
-def render_pages(session, env: jinja2.Environment, jobs, page_keys, lastmods, site_dir: Path,
+@dataclass(frozen=True)
+class Batch:
+    """A batch of planned pages (pipeline.render_in_batches): the jobs, some with their view data
+    not made yet, each page's key and sitemap date, and the build's render digest."""
+
+    jobs: list
+    page_keys: list
+    lastmods: list
+    shared: str | None
+
+
+def render_pages(session, env: jinja2.Environment, batch: Batch, site_dir: Path,
                  postprocess: Callable[[str], str] | None, workers: int,
                  progress: Callable[[int], None] | None = None) -> list[Diagnostic]:
     """Keep, splice or render each page of the batch into the session's staging folder; returns
-    the render problems (see OutputSession.render_pages). `jobs` whose view data is not made
-    (pipeline.render_in_batches) get it here if they are rendered."""
+    the render problems (see OutputSession.render_pages). Jobs whose view data is not made get
+    it here if they are rendered."""
     problems: list[Diagnostic] = []
-    digests, env_globals = session.digests, env.globals
+    digests, env_globals, jobs, page_keys = session.digests, env.globals, batch.jobs, batch.page_keys
 
     def values(paths: frozenset) -> str | None:
         return digests.globals(paths, env_globals)
 
     todo: list[int] = []
-    splicing: list[tuple[int, PageRecord, set]] = []
+    splicing: list[tuple[int, PageRecord, set, list | None]] = []
     kept = 0
     if session.records is not None and session.previous is not None:
         session.records.prefetch([job.output_path for job in jobs])
@@ -54,46 +68,89 @@ def render_pages(session, env: jinja2.Environment, jobs, page_keys, lastmods, si
             if entry is not None:
                 session.keep(path, entry)
                 kept += 1
-                if job.reads is not None and (job.reads != record.view or lastmods[index] != record.lastmod):
+                if job.reads is not None and (job.reads != record.view or batch.lastmods[index] != record.lastmod):
                     # view data made anew, to the same page: its record now names these reads
                     session.new_records[path] = replace(session.records.with_spans(path), view=job.reads,
-                                                        lastmod=lastmods[index])
+                                                        lastmod=batch.lastmods[index])
                 continue
-            if record.page_key == key and values(record.own_reads) == record.own_digest:
-                record = session.records.with_spans(path)
-                wanted = needs(record, {span.reads: values(span.reads) for span in record.spans or ()})
-                if wanted is not None:
-                    splicing.append((index, record, wanted))
-                    continue
+            if values(record.own_reads) == record.own_digest:
+                same_view = record.page_key == key
+                if same_view or (record.own_key is not None
+                                 and record.own_key == own_key(batch.shared, job, record.own_names, digests)):
+                    record = session.records.with_spans(path)
+                    relocal = None if same_view else rekeyed(record.spans, job.context, digests)
+                    wanted = None if relocal is None and not same_view else needs(
+                        record, {span.reads: values(span.reads) for span in record.spans or ()}, relocal)
+                    if wanted is not None:
+                        splicing.append((index, record, wanted, relocal))
+                        continue
         todo.append(index)
     if progress and kept:
         progress(kept)
     fragments: dict[tuple[str, str], bytes] = {}
     wanted = set().union(*(item[2] for item in splicing))
-    _render(session, env, jobs, page_keys, lastmods, todo, wanted, fragments, site_dir, postprocess, workers, progress,
-            problems)
+    _render(session, env, batch, todo, wanted, fragments, site_dir, postprocess, workers, progress, problems)
     missing = wanted - fragments.keys()
     if missing:                       # fragments no rendered page made: one page per fragment makes it
         first: dict[tuple[str, str], int] = {}
-        for index, _, needed in splicing:
+        for index, _, needed, _ in splicing:
             for key in needed & missing:
                 first.setdefault(key, index)
         chosen = set(first.values())
-        _render(session, env, jobs, page_keys, lastmods, sorted(chosen), missing, fragments, site_dir, postprocess,
-                workers, progress, problems)
+        _render(session, env, batch, sorted(chosen), missing, fragments, site_dir, postprocess, workers, progress,
+                problems)
         splicing = [item for item in splicing if item[0] not in chosen]
     ready = [item for item in splicing if item[2] <= fragments.keys()]
     unready = [item[0] for item in splicing if not item[2] <= fragments.keys()]
-    failed = _splice(session, jobs, page_keys, ready, fragments, values, workers, progress)
-    _render(session, env, jobs, page_keys, lastmods, sorted(unready + failed), set(), fragments, site_dir,
-            postprocess, workers, progress if unready else None, problems)
+    failed = _splice(session, batch, ready, fragments, values, workers, progress)
+    _render(session, env, batch, sorted(unready + failed), set(), fragments, site_dir, postprocess, workers,
+            progress if unready else None, problems)
     return problems
 
 
-def _render(session, env, jobs, page_keys, lastmods, todo: list[int], wanted: set, fragments: dict,
-            site_dir: Path, postprocess, workers: int, progress, problems: list[Diagnostic]) -> None:
+def own_key(shared: str | None, job, names, digests) -> str | None:
+    """Digest of what a page read of its view data outside its fragments (with its URL, template
+    and the render digest); None when a value cannot be serialised."""
+    if shared is None or names is None or not isinstance(job.context, dict):
+        return None
+    parts = [shared, job.url, job.template]
+    for name in names:
+        digest = digests.value(job.context.get(name, missing))
+        if digest is None:
+            return None
+        parts.append(name + "\0" + digest)
+    return digest_text(*parts)
+
+
+def rekeyed(spans, view: dict, digests) -> list[tuple[str, tuple | None]] | None:
+    """Each span's local key and inputs with the inputs taken from the page's view data worked
+    out again from `view` (the others are the page template's own variables, the same since
+    what the page read outside its fragments is); None when a value cannot be serialised."""
+    found = []
+    for span in spans or ():
+        if span.inputs is None:
+            found.append((span.local_key, None))
+            continue
+        template, parts = span.inputs
+        new = []
+        for name, key, digest, from_view in parts:
+            if from_view:
+                value = view.get(name, missing)
+                if key is not None:
+                    value = value.get(key, missing) if type(value) is dict else NOT_A_DICT
+                digest = None if value is NOT_A_DICT else digests.value(value)
+                if digest is None:
+                    return None
+            new.append((name, key, digest, from_view))
+        found.append((local_key(template, [part[:3] for part in new]), (template, tuple(new))))
+    return found
+
+
+def _render(session, env, batch: Batch, todo: list[int], wanted: set, fragments: dict, site_dir: Path,
+            postprocess, workers: int, progress, problems: list[Diagnostic]) -> None:
     if not todo:
         return
+    jobs = batch.jobs
     for index in todo:           # before the workers fork: they render from it
         jobs[index] = jobs[index].made()
     shared = {"env": env, "jobs": jobs, "todo": todo, "site_dir": site_dir, "postprocess": postprocess,
@@ -106,24 +163,27 @@ def _render(session, env, jobs, page_keys, lastmods, todo: list[int], wanted: se
             continue
         index, sha, wrote, reads, found = outcome
         fragments.update(found)
-        key = page_keys[index]
+        key, job = batch.page_keys[index], jobs[index]
         digest = session.digests.globals(reads.reads, env.globals)
         fingerprint = None if key is None or digest is None else digest_text(key, digest)
+        own = own_key(batch.shared, job, reads.own_names, session.digests)
         record = (None if fingerprint is None or reads.own_digest is None
                   else PageRecord(key, reads.reads, reads.own_reads, reads.own_digest, sha, reads.spans,
-                                  jobs[index].reads, lastmods[index]))
+                                  job.reads, batch.lastmods[index], reads.own_names if own else None, own))
         session.rendered += 1
-        session.page_made(jobs[index].output_path, fingerprint, sha, wrote, record)
+        session.page_made(job.output_path, fingerprint, sha, wrote, record)
 
 
-def _splice(session, jobs, page_keys, ready: list, fragments: dict, values, workers: int, progress) -> list[int]:
+def _splice(session, batch: Batch, ready: list, fragments: dict, values, workers: int, progress) -> list[int]:
     """Splice the ready pages; returns the indexes of those whose published file was not as recorded."""
     if not ready:
         return []
-    records = {index: record for index, record, _ in ready}
+    jobs = batch.jobs
+    records = {index: record for index, record, _, _ in ready}
     readsets = {span.reads for record in records.values() for span in record.spans}
     shared = {"jobs": jobs, "todo": sorted(records), "records": records, "fragments": fragments,
               "digests": {reads: values(reads) for reads in readsets},
+              "rekeyed": {index: relocal for index, _, _, relocal in ready if relocal is not None},
               "source": str(session.target), "folder": session.pages_folder()}
     failed = []
     for outcome in parallel.run_chunks(splice_range, len(records), workers, shared, progress):
@@ -132,9 +192,9 @@ def _splice(session, jobs, page_keys, ready: list, fragments: dict, values, work
             failed.append(index)
             continue
         _, sha, wrote, spans = outcome
-        old = records[index]
-        record = replace(old, sha256=sha, spans=spans)
+        job, key = jobs[index], batch.page_keys[index]
+        record = replace(records[index], page_key=key, sha256=sha, spans=spans,
+                         view=job.reads or records[index].view, lastmod=batch.lastmods[index])
         session.spliced += 1
-        session.page_made(jobs[index].output_path, digest_text(page_keys[index], values(old.reads)), sha, wrote,
-                          record)
+        session.page_made(job.output_path, digest_text(key, values(record.reads)), sha, wrote, record)
     return failed

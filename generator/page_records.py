@@ -2,13 +2,16 @@
 
 A page's record (made by render.py, kept in the build database `.cache/build.sqlite`) holds its
 page key (URL, template, view data, templates and code: fingerprint.render_digest), the global
-entries it read (recorded.py), and the byte spans of its outermost fragments, each with the key
-of its own inputs. The next build into the same folder compares:
+entries it read (recorded.py), the byte spans of its outermost fragments, each with the key of
+its own inputs, the names of its view data it read outside fragments with their digest (its own
+key), and the model reads its view data was made from (model_reads.py). The next build into the
+same folder compares (page_pass.py):
 
+- model reads answering as before: the view data is not made, the page key is the record's;
 - page key and every global read the same: the page is kept as published;
-- page key and the globals read outside fragments the same, only some fragments' globals
-  changed: the page is spliced (splice.py), each changed span replaced by the fragment rendered
-  anew elsewhere in this build;
+- own key and the globals read outside fragments the same, only some fragments' inputs or
+  globals changed: the page is spliced (splice.py), each changed span replaced by the fragment
+  rendered anew elsewhere in this build;
 - anything else: the page is rendered.
 
 Every row carries a digest of itself; a row or a read set that does not match it is ignored
@@ -30,12 +33,12 @@ from generator.model_reads import ViewReads
 
 DATABASE = "build.sqlite"
 FEW = 500            # pages of a batch up to which only their rows are read
-SCHEMA_VERSION = 2   # a database of another version is started again
+SCHEMA_VERSION = 3   # a database of another version is started again
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS readsets (id INTEGER PRIMARY KEY, paths TEXT UNIQUE NOT NULL, checked TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (output TEXT NOT NULL, path TEXT NOT NULL, page_key TEXT NOT NULL,
     reads INTEGER NOT NULL, own_reads INTEGER NOT NULL, own_digest TEXT NOT NULL, sha256 TEXT NOT NULL,
-    spans BLOB, view TEXT, lastmod TEXT, checked TEXT NOT NULL, PRIMARY KEY (output, path));
+    spans BLOB, view TEXT, lastmod TEXT, own TEXT, checked TEXT NOT NULL, PRIMARY KEY (output, path));
 """
 
 
@@ -48,6 +51,10 @@ class Span:
     local_key: str          # its template and non-global inputs (recorded.Fragment.local_key)
     reads: frozenset        # the global entries it read
     globals_digest: str     # their values then
+    # When some of its inputs are the page's view data (not variables of the page's template):
+    # (template, ((name, key, digest of the value, from the view data), ...)), so that its local
+    # key can be worked out again from new view data (page_pass.py).
+    inputs: tuple | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,11 @@ class PageRecord:
     spans: tuple[Span, ...] | None = None    # None: never spliced (see recorded.page_spans)
     view: ViewReads | None = None     # what its view data was made from (model_reads.py)
     lastmod: str | None = None        # its date in the sitemap (sitemap.page_lastmod of its view data)
+    # The names of its view data it read outside its fragments, and their digest with its URL,
+    # template and the render digest: the same, and its fragments may be spliced though its
+    # view data changed (what changed was read only inside fragments).
+    own_names: tuple | None = None
+    own_key: str | None = None
 
 
 class PageRecords:
@@ -96,8 +108,8 @@ class PageRecords:
         spans = None
         if blob is not None:
             try:
-                spans = tuple(Span(start, end, key, self._readsets[reads], digest)
-                              for start, end, key, reads, digest in pickle.loads(blob))
+                spans = tuple(Span(start, end, key, self._readsets[reads], digest, inputs)
+                              for start, end, key, reads, digest, inputs in pickle.loads(blob))
             except Exception:  # noqa: BLE001 - checked by the row's digest; anything odd: not spliced
                 spans = None
         record = replace(record, spans=spans)
@@ -114,7 +126,7 @@ class PageRecords:
             self._asked.update(paths)
         if self.path is None or not self.path.exists():
             return
-        query = ("SELECT path, page_key, reads, own_reads, own_digest, sha256, spans, view, lastmod, checked "
+        query = ("SELECT path, page_key, reads, own_reads, own_digest, sha256, spans, view, lastmod, own, checked "
                  "FROM pages WHERE output = ?")
         try:
             with self._database() as db:
@@ -133,12 +145,13 @@ class PageRecords:
             self._reset()
             return
         readsets = self._readsets
-        for path, key, reads, own, own_digest, sha, blob, view, lastmod, checked in rows:
-            if (checked != _row_digest(path, key, reads, own, own_digest, sha, blob, view, lastmod)
+        for path, key, reads, own, own_digest, sha, blob, view, lastmod, names, checked in rows:
+            if (checked != _row_digest(path, key, reads, own, own_digest, sha, blob, view, lastmod, names)
                     or reads not in readsets or own not in readsets):
                 continue
+            own_names, own_key = _own_from_text(names)
             self._rows[path] = PageRecord(key, readsets[reads], readsets[own], own_digest, sha, None,
-                                          _view_from_text(view), lastmod)
+                                          _view_from_text(view), lastmod, own_names, own_key)
             self._blobs[path] = blob
 
     # ---- writing ---------------------------------------------------------------------------
@@ -169,12 +182,16 @@ class PageRecords:
             for path, record in records.items():
                 reads, own = readset(record.reads), readset(record.own_reads)
                 blob = None if record.spans is None else pickle.dumps(
-                    [(s.start, s.end, s.local_key, readset(s.reads), s.globals_digest) for s in record.spans])
+                    [(s.start, s.end, s.local_key, readset(s.reads), s.globals_digest, s.inputs)
+                     for s in record.spans])
                 view = _view_text(record.view)
+                names = None if record.own_key is None else json.dumps([record.own_names, record.own_key],
+                                                                       ensure_ascii=False)
                 rows.append((self.output, path, record.page_key, reads, own, record.own_digest, record.sha256, blob,
-                             view, record.lastmod, _row_digest(path, record.page_key, reads, own, record.own_digest,
-                                                               record.sha256, blob, view, record.lastmod)))
-            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                             view, record.lastmod, names,
+                             _row_digest(path, record.page_key, reads, own, record.own_digest, record.sha256, blob,
+                                         view, record.lastmod, names)))
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             known = {path for (path,) in db.execute("SELECT path FROM pages WHERE output = ?", (self.output,))}
             db.executemany("DELETE FROM pages WHERE output = ? AND path = ?",
                            [(self.output, path) for path in known - pages])
@@ -205,9 +222,17 @@ class PageRecords:
                 pass
 
 
-def _row_digest(path, key, reads, own, own_digest, sha, blob, view, lastmod) -> str:
+def _row_digest(path, key, reads, own, own_digest, sha, blob, view, lastmod, names) -> str:
     return digest_text("page", path, key, str(reads), str(own), own_digest, sha, blob or b"", view or "",
-                       lastmod or "")[:32]
+                       lastmod or "", names or "")[:32]
+
+
+def _own_from_text(text: str | None) -> tuple[tuple | None, str | None]:
+    try:
+        names, key = json.loads(text) if text is not None else (None, None)
+        return (tuple(names), key) if isinstance(key, str) else (None, None)
+    except (ValueError, TypeError):
+        return None, None
 
 
 def _view_text(view: ViewReads | None) -> str | None:

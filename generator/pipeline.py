@@ -29,6 +29,7 @@ from generator.model import SiteModel, build_model, with_new_bodies
 from generator.model_reads import ModelReads, ViewCall
 from generator.os_failures import FolderError, os_failure, site_cache
 from generator.output import OutputFile, static_files
+from generator.page_pass import Batch
 from generator.page_records import PageRecords
 from generator.parallel import worker_count
 from generator.progress import Progress
@@ -356,8 +357,8 @@ def render_in_batches(session: OutputSession, env, jobs: list[RenderJob], views_
                 page_keys.append(record.page_key)
                 batch_lastmods.append(record.lastmod)
         gc.freeze()       # the batch's view data: spared by the cycle collector, not copied by forked workers
-        diags.extend(session.render_pages(env, batch, page_keys, batch_lastmods, site_dir, postprocess, workers,
-                                          advance))
+        diags.extend(session.render_pages(env, Batch(batch, page_keys, batch_lastmods, fingerprinter.shared),
+                                          site_dir, postprocess, workers, advance))
         lastmods.extend(batch_lastmods)
     return lastmods
 

@@ -32,15 +32,16 @@ _ACTIVE: list["Recorder"] = []         # computations being rendered, the page f
 class Recorder:
     """The reads of one computation: a page (`root` None) or a fragment (its own context)."""
 
-    __slots__ = ("globals_read", "own_globals", "inputs", "root", "initial_vars", "spans", "marks")
+    __slots__ = ("globals_read", "own_globals", "inputs", "own_names", "root", "initial_vars", "spans", "marks")
 
     def __init__(self, root: Context | None = None, marks: bool = False):
         self.globals_read: set[tuple] = set()     # (global name, key or WHOLE), its fragments' included
         self.own_globals: set[tuple] = set()      # those read outside its fragments
         self.inputs: dict[tuple, object] = {}     # fragment: (name, key or WHOLE) -> value read
+        self.own_names: set[str] = set()          # page: names it resolved outside its fragments
         self.root = root
         self.initial_vars = dict(root.vars) if root is not None else None
-        self.spans: list = []                     # page: its outermost fragments (fragments.Fragment), in order
+        self.spans: list = []                     # page: its outermost fragments, in order (fragments.Placed)
         self.marks = marks                        # page: leave marks around them (page_spans)
 
     def is_input(self, name: str, value) -> bool:
@@ -154,8 +155,11 @@ class RecordingContext(Context):
         else:
             value, from_vars = self.parent.get(key, missing), False
         owner = self.owner
-        if owner is None or owner.root is None:
-            return value                      # a page's own name: its view data
+        if owner is None:
+            return value
+        if owner.root is None:                # a page's own read (its view data, or its own variables)
+            owner.own_names.add(key)
+            return value
         env_globals = self.environment.globals
         if key in env_globals and env_globals[key] is value:
             return value                      # a global: noted key by key when read (GlobalView)

@@ -28,12 +28,14 @@ _SETS: dict[frozenset, frozenset] = {}     # one object per read set: sent once 
 
 
 class PageReads(NamedTuple):
-    """What a rendered page read of the globals, and its fragments' spans (page_records.py)."""
+    """What a rendered page read of the globals and of its view data, and its fragments' spans
+    (page_records.py)."""
 
     reads: frozenset
     own_reads: frozenset
     own_digest: str | None
     spans: tuple[Span, ...] | None
+    own_names: tuple            # the names of its view data it read outside its fragments
 
 
 def render_range(start: int, stop: int) -> list:
@@ -82,17 +84,26 @@ def _render(env: jinja2.Environment, job, postprocess, digests: Digests, wanted:
         data = (postprocess(text) if postprocess is not None and html else text).encode("utf-8", "surrogatepass")
     env_globals = env.globals
     spans, found = [], {}
-    for start, end, fragment in placed or ():
+    view = job.context
+    for start, end, (fragment, bound) in placed or ():
         local_key = fragment.local_key(digests)
         digest = digests.globals(fragment.globals_read, env_globals)
         if local_key is None or digest is None:
             spans = None
             break
-        spans.append(Span(start, end, local_key, fragment.globals_read, digest))
+        # inputs that are the page's own view data (the very dict or list): worked out again
+        # from new view data when only they changed (page_pass.py)
+        from_view = {name for name, value in bound.items() if view.get(name) is value}
+        inputs = None
+        if from_view:
+            inputs = (fragment.template, tuple((name, key, value, name in from_view)
+                                               for name, key, value in fragment.parts(digests)))
+        spans.append(Span(start, end, local_key, fragment.globals_read, digest, inputs))
         if (local_key, digest) in wanted:
             found[(local_key, digest)] = fragment.after(postprocess)
     own = _SETS.setdefault(frozenset(page.own_globals), frozenset(page.own_globals))
     every = _SETS.setdefault(frozenset(page.globals_read), frozenset(page.globals_read))
     reads = PageReads(every, own, digests.globals(own, env_globals),
-                      tuple(spans) if spans is not None and placed is not None else None)
+                      tuple(spans) if spans is not None and placed is not None else None,
+                      tuple(sorted(name for name in page.own_names if name in view)))
     return data, reads, found

@@ -17,17 +17,22 @@ from generator.folder_steps import write_new
 from generator.page_records import PageRecord, Span
 
 
-def needs(record: PageRecord, new_digests: dict[frozenset, str | None]) -> set[tuple[str, str]] | None:
+def needs(record: PageRecord, new_digests: dict[frozenset, str | None],
+          rekeyed: list | None = None) -> set[tuple[str, str]] | None:
     """The fragments (local key, globals digest) a page must be given to be spliced, given the
-    globals digest of each read set in this build; None when it cannot be spliced."""
+    globals digest of each read set in this build and, when its view data changed, each span's
+    local key worked out again (page_pass.rekeyed); None when it cannot be spliced."""
+    if record.spans is None:
+        return None
     wanted = set()
-    for span in record.spans or ():
+    for position, span in enumerate(record.spans):
         digest = new_digests.get(span.reads)
         if digest is None:
             return None
-        if digest != span.globals_digest:
-            wanted.add((span.local_key, digest))
-    return wanted if record.spans is not None else None
+        local = span.local_key if rekeyed is None else rekeyed[position][0]
+        if (local, digest) != (span.local_key, span.globals_digest):
+            wanted.add((local, digest))
+    return wanted
 
 
 def splice_range(start: int, stop: int) -> list:
@@ -35,7 +40,7 @@ def splice_range(start: int, stop: int) -> list:
     sha256, written, spans) or (job index, None) when the published file is not the one recorded."""
     work = parallel.shared()
     jobs, records, fragments, digests = work["jobs"], work["records"], work["fragments"], work["digests"]
-    source, folder = work["source"], work["folder"]
+    source, folder, rekeyed = work["source"], work["folder"], work["rekeyed"]
     root = os.path.join(folder, "") if folder is not None else None
     results: list = []
     for index in work["todo"][start:stop]:
@@ -51,12 +56,15 @@ def splice_range(start: int, stop: int) -> list:
             results.append((index, None))      # changed by hand since: rendered instead
             continue
         pieces, spans, position, offset = [], [], 0, 0
-        for span in record.spans:
+        keys = rekeyed.get(index)
+        for number, span in enumerate(record.spans):
             digest = digests[span.reads]
-            segment = data[span.start:span.end] if digest == span.globals_digest else fragments[(span.local_key, digest)]
+            local, inputs = (span.local_key, span.inputs) if keys is None else keys[number]
+            same = (local, digest) == (span.local_key, span.globals_digest)
+            segment = data[span.start:span.end] if same else fragments[(local, digest)]
             pieces.append(data[position:span.start])
             offset += span.start - position
-            spans.append(Span(offset, offset + len(segment), span.local_key, span.reads, digest))
+            spans.append(Span(offset, offset + len(segment), local, span.reads, digest, inputs))
             pieces.append(segment)
             offset += len(segment)
             position = span.end

@@ -2,12 +2,17 @@
 its page key without its view data being made, and every page is still the bytes of a clean build."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import build
+from generator import page_pass
 from generator.views import Views
 from published import clean_build, published
 
+ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = """---
 title: {title}
 date: 2026-{month:02d}-{day:02d} 08:00
@@ -111,3 +116,50 @@ def test_a_view_reading_the_whole_model_is_made_after_any_change(copy_site, tmp_
     counted_views.clear()
     assert build(site, out).ok
     assert set(keys) <= {call[1] for call in counted_views if call[0] == "article"}
+
+
+def test_a_page_whose_view_changed_only_in_what_a_fragment_reads_is_spliced(copy_site, tmp_path, monkeypatch):
+    """"Cùng chuyên mục" is a fragment (_same_category.html): a new article changes that block in
+    the view data of every article of its category, and those pages get the block spliced in."""
+    site = copy_site("editorial")
+    keys = write_articles(site, 40)
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    spliced: list[str] = []
+    splice = page_pass._splice
+
+    def noted(session, batch, ready, *args):
+        spliced.extend(batch.jobs[item[0]].output_path for item in ready)
+        return splice(session, batch, ready, *args)
+
+    monkeypatch.setattr(page_pass, "_splice", noted)
+    (site / "content" / "articles" / "tu-sach.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    report = build(site, out)
+    assert report.ok, [d.format() for d in report.diagnostics]
+    older_thoi_su = [k for k in keys if k.startswith("thoi-su/")][:-6]     # below the category's newest six
+    assert older_thoi_su and {f"{k}/index.html" for k in older_thoi_su} <= set(spliced)
+    assert published(out) == clean_build(site, tmp_path / "clean")
+    block = BeautifulSoup((out / older_thoi_su[0] / "index.html").read_text("utf-8"), "html.parser")
+    assert "tủ sách" in block.select_one("#cung-chuyen-muc").find_parent("section").get_text()
+
+
+def test_a_fragment_given_a_variable_of_the_page_template_is_not_taken_from_the_view_data(copy_site, tmp_path):
+    """A `with` names the fragment's input after a view data key but gives it another value: the
+    block follows the variable, and the page is the bytes of a clean build after the change."""
+    site = copy_site("editorial")
+    theme = site / "themes" / "rieng" / "templates"
+    theme.mkdir(parents=True)
+    (site / "themes" / "rieng" / "theme.yaml").write_text("name: rieng\nparent: congdoan\n", encoding="utf-8")
+    article = (ROOT / "themes" / "congdoan" / "templates" / "article.html").read_text("utf-8")
+    (theme / "article.html").write_text(article.replace(
+        '{% include "_same_category.html" %}',
+        '{% include "_same_category.html" %}{% with same_category = older %}{% include "_same_category.html" %}'
+        '{% endwith %}'), encoding="utf-8")
+    config = site / "site.yaml"
+    config.write_text(config.read_text("utf-8").replace("theme: congdoan", "theme: rieng"), encoding="utf-8")
+    write_articles(site, 30)
+    out = tmp_path / "out"
+    assert build(site, out).ok
+    (site / "content" / "articles" / "tu-sach.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    assert build(site, out).ok
+    assert published(out) == clean_build(site, tmp_path / "clean")

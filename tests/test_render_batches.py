@@ -47,7 +47,8 @@ def test_view_data_is_made_batch_by_batch(copy_site, tmp_path, monkeypatch):
     monkeypatch.setattr(Views, "article", lambda self, *a: (events.append("view"), article(self, *a))[1])
     monkeypatch.setattr(Views, "listing", lambda self, *a: (events.append("view"), listing(self, *a))[1])
     monkeypatch.setattr(incremental.OutputSession, "render_pages",
-                        lambda self, env, jobs, *a: (events.append(f"render {len(jobs)}"), render(self, env, jobs, *a))[1])
+                        lambda self, env, batch, *a: (events.append(f"render {len(batch.jobs)}"),
+                                                      render(self, env, batch, *a))[1])
     assert build(copy_site("discovery"), tmp_path / "out").ok
     renders = [i for i, e in enumerate(events) if e.startswith("render")]
     assert len(renders) > 2
