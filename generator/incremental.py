@@ -102,7 +102,7 @@ class OutputSession:
                      progress: Callable[[int], None] | None = None) -> list[Diagnostic]:
         """Keep, splice or render the batch's pages into the staging folder (all rendered, unwritten,
         when there is no output folder: `check`); see page_pass.py. Returns the render problems.
-        Called once per batch of pages (pipeline.render_in_batches)."""
+        Called once per batch of pages (page_pass.render_plan)."""
         return page_pass.render_pages(self, env, batch, site_dir, postprocess, workers, progress)
 
     def same_views(self, jobs, reads) -> dict[str, PageRecord]:

@@ -5,7 +5,7 @@ it runs, every query it makes of the model (`article`, `members`, `size`, `newer
 with its arguments; the page's record (page_records.py) keeps the list and one digest over the
 answers. The next build asks the same queries again, which is cheap, and when the digest is the
 same the view data would be too: the page keeps its page key without its view data being made
-(pipeline.render_in_batches). Nothing lists which fields a view uses: the reads are what it did.
+(page_pass.render_plan). Nothing lists which fields a view uses: the reads are what it did.
 
 An article in an answer stands for its source's sha256 (with the settings every view shares,
 `ViewReads.setting`: configuration, UI strings, theme, images, code), so a view reading only
@@ -15,13 +15,22 @@ change of content — slower, never stale.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from generator.cache import code_version
 from generator.documents import Article
 from generator.fingerprint import digest_text
 
 WHOLE_MODEL = ("model",)
+
+
+def view_setting(render_digest: str | None, config, today, strings: dict) -> str:
+    """What every page view reads besides the model: configuration, UI strings, the day, and the
+    templates, images and code (`render_digest`, fingerprint.render_digest)."""
+    return digest_text(render_digest or "", code_version(), repr(config), today.isoformat(),
+                       json.dumps(strings, sort_keys=True, ensure_ascii=False))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ compares the two after random edits.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -19,18 +20,57 @@ import jinja2
 from jinja2.utils import missing
 
 from generator import parallel
-from generator.diagnostics import Diagnostic
-from generator.fingerprint import digest_text
+from generator.diagnostics import Diagnostic, Diagnostics
+from generator.fingerprint import Fingerprinter, digest_text
 from generator.fragments import local_key
-from generator.page_records import PageRecord, Span
+from generator.model_reads import ModelReads
+from generator.page_records import PageRecord
 from generator.recorded import NOT_A_DICT
 from generator.render import render_range
+from generator.render_job import RenderJob
+from generator.sitemap import page_lastmod
 from generator.splice import needs, splice_range
+
+
+# Pages whose view data is made, fingerprinted and rendered together. Each batch holds its view
+# data (~13 KB a page) and forks the render workers anew, which then render the shared fragments
+# (cards, sidebar) again: at 100,000 articles batches of 5,000 cost ~75 s more than one batch.
+RENDER_BATCH = 10000
+
+
+def render_plan(session, env: jinja2.Environment, jobs: list[RenderJob], views_reads: ModelReads,
+                fingerprinter: Fingerprinter, site_dir: Path, postprocess, workers: int, advance,
+                diags: Diagnostics) -> list[str | None]:
+    """Make the view data, fingerprint and render the pages RENDER_BATCH at a time, so only one
+    batch's view data is held (what the sitemap needs of it, each page's lastmod, is kept).
+
+    A page whose view data was made from model reads (model_reads.py) that answer as they did
+    for its published version keeps its page key and lastmod from its record: its view data is
+    made only if it must be rendered. Returns the lastmods, in plan order."""
+    lastmods: list[str | None] = []
+    for start in range(0, len(jobs), RENDER_BATCH):
+        batch = jobs[start:start + RENDER_BATCH]
+        same = session.same_views(batch, views_reads)
+        page_keys, batch_lastmods = [], []
+        for index, job in enumerate(batch):
+            record = same.get(job.output_path)
+            if record is None:
+                batch[index] = job = job.made()
+                page_keys.append(fingerprinter.page(job.url, job.template, job.context))
+                batch_lastmods.append(page_lastmod(job.context))
+            else:
+                page_keys.append(record.page_key)
+                batch_lastmods.append(record.lastmod)
+        gc.freeze()       # the batch's view data: spared by the cycle collector, not copied by forked workers
+        diags.extend(session.render_pages(env, Batch(batch, page_keys, batch_lastmods, fingerprinter.shared),
+                                          site_dir, postprocess, workers, advance))
+        lastmods.extend(batch_lastmods)
+    return lastmods
 
 
 @dataclass(frozen=True)
 class Batch:
-    """A batch of planned pages (pipeline.render_in_batches): the jobs, some with their view data
+    """A batch of planned pages (render_plan): the jobs, some with their view data
     not made yet, each page's key and sitemap date, and the build's render digest."""
 
     jobs: list

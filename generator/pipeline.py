@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,10 +25,10 @@ from generator.fingerprint import Fingerprinter, digest_text, globals_digest, re
 from generator.incremental import FinishStep, OutputSession, entries_digest, finish_key
 from generator.addresses import ADDRESSES, addresses, check_aliases, moved_addresses, moved_map
 from generator.model import SiteModel, build_model, with_new_bodies
-from generator.model_reads import ModelReads, ViewCall
+from generator.model_reads import ModelReads, ViewCall, view_setting
 from generator.os_failures import FolderError, os_failure, site_cache
 from generator.output import OutputFile, static_files
-from generator.page_pass import Batch
+from generator.page_pass import render_plan
 from generator.page_records import PageRecords
 from generator.parallel import worker_count
 from generator.progress import Progress
@@ -42,17 +41,13 @@ from generator.routes import plan_pages
 from generator.stamps import inputs_stamp
 from generator.state import BuildState, forget_documents, now_ns
 from generator.stored_text import DamagedCache
-from generator.sitemap import page_lastmod, site_files
+from generator.sitemap import site_files
 from generator.sources import list_media
 from generator.templates import compile_all, load_compiled, make_environment, save_compiled, warm_compiled
 from generator.themes import BUNDLED_THEMES, Theme, load_theme
 from generator.validate import check_documents
 from generator.views import Views
 
-# Pages whose view data is made, fingerprinted and rendered together. Each batch holds its view
-# data (~13 KB a page) and forks the render workers anew, which then render the shared fragments
-# (cards, sidebar) again: at 100,000 articles batches of 5,000 cost ~75 s more than one batch.
-RENDER_BATCH = 10000
 # Documents parsed in a build above which the memory of the parsed ones (swapped for their stored
 # copies by the document cache) is handed back to the system (cache.release_free_memory).
 RELEASE_AFTER_PARSING = 1000
@@ -227,7 +222,9 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     gc.freeze()
     # the filters write numbers in the site's language (templates.make_environment)
     page_shared = render_digest(ctx.theme.folders, ctx.images, config.language) if options.write else None
-    views = Views(model, ctx.theme.strings, ctx.images, model_reads(model, docs, ctx, page_shared, state.inputs_digest))
+    setting = view_setting(page_shared, ctx.config, ctx.today, ctx.theme.strings)
+    whole = digest_text(state.inputs_digest, repr(sorted(ctx.media.items())))
+    views = Views(model, ctx.theme.strings, ctx.images, ModelReads(model, docs.digests, setting, whole))
     # Pages record which entries of the globals they read (recorded.py); fragments (cards,
     # sidebar, footer) are rendered once per distinct set of recorded inputs.
     env.globals.update({"site": GlobalView("site", views.site()), "ui": GlobalView("ui", ctx.theme.strings),
@@ -250,7 +247,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
             session.carry_over(edit.kept)
         else:
             jobs = plan_pages(views, [f.plan for f in features if hasattr(f, "plan")])
-        lastmods = render_in_batches(session, env, jobs, views.reads, Fingerprinter(page_shared), site_dir,
+        lastmods = render_plan(session, env, jobs, views.reads, Fingerprinter(page_shared), site_dir,
                                      PictureRewriter(ctx.images, views.links.href).rewrite,
                                      worker_count(options.jobs), progress.stage("Dựng trang", len(jobs)), diags)
         files: list[OutputFile] = []
@@ -331,45 +328,6 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
                        unchanged=session.unchanged, spliced=session.spliced, changed=tuple(session.changed),
                        deferred=deferred,
                        moved=moved)
-
-
-def render_in_batches(session: OutputSession, env, jobs: list[RenderJob], views_reads: ModelReads,
-                      fingerprinter: Fingerprinter,
-                      site_dir: Path, postprocess, workers: int, advance, diags: Diagnostics) -> list[str | None]:
-    """Make the view data, fingerprint and render the pages RENDER_BATCH at a time, so only one
-    batch's view data is held (what the sitemap needs of it, each page's lastmod, is kept).
-
-    A page whose view data was made from model reads (model_reads.py) that answer as they did
-    for its published version keeps its page key and lastmod from its record: its view data is
-    made only if it must be rendered. Returns the lastmods, in plan order."""
-    lastmods: list[str | None] = []
-    for start in range(0, len(jobs), RENDER_BATCH):
-        batch = jobs[start:start + RENDER_BATCH]
-        same = session.same_views(batch, views_reads)
-        page_keys, batch_lastmods = [], []
-        for index, job in enumerate(batch):
-            record = same.get(job.output_path)
-            if record is None:
-                batch[index] = job = job.made()
-                page_keys.append(fingerprinter.page(job.url, job.template, job.context))
-                batch_lastmods.append(page_lastmod(job.context))
-            else:
-                page_keys.append(record.page_key)
-                batch_lastmods.append(record.lastmod)
-        gc.freeze()       # the batch's view data: spared by the cycle collector, not copied by forked workers
-        diags.extend(session.render_pages(env, Batch(batch, page_keys, batch_lastmods, fingerprinter.shared),
-                                          site_dir, postprocess, workers, advance))
-        lastmods.extend(batch_lastmods)
-    return lastmods
-
-
-def model_reads(model: SiteModel, docs: Documents, ctx: BuildContext, page_shared: str | None,
-                whole: str) -> ModelReads:
-    """The model's queries for page views, with what every view reads besides: configuration,
-    UI strings, the day, templates, images and code (page_shared, fingerprint.render_digest)."""
-    setting = digest_text(page_shared or "", code_version(), repr(ctx.config), ctx.today.isoformat(),
-                          json.dumps(ctx.theme.strings, sort_keys=True, ensure_ascii=False))
-    return ModelReads(model, docs.digests, setting, digest_text(whole, repr(sorted(ctx.media.items()))))
 
 
 def read_documents(site_dir: Path, ctx: BuildContext, features, diags: Diagnostics,

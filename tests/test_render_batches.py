@@ -1,4 +1,4 @@
-"""Pages are made, fingerprinted and rendered a batch at a time (pipeline.render_in_batches):
+"""Pages are made, fingerprinted and rendered a batch at a time (page_pass.render_plan):
 the output is the same whatever the batch size, and view data is made batch by batch."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES, build
-from generator import incremental, pipeline
+from generator import incremental, page_pass, pipeline
 from generator.views import Views
 
 
@@ -27,7 +27,7 @@ def one_batch(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_small_batches_write_what_one_batch_writes(one_batch, copy_site, tmp_path, monkeypatch, jobs):
-    monkeypatch.setattr(pipeline, "RENDER_BATCH", 7)
+    monkeypatch.setattr(page_pass, "RENDER_BATCH", 7)
     site = copy_site("discovery")
     out = tmp_path / "out"
     report = build(site, out, jobs=jobs)
@@ -40,7 +40,7 @@ def test_small_batches_write_what_one_batch_writes(one_batch, copy_site, tmp_pat
 
 
 def test_view_data_is_made_batch_by_batch(copy_site, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "RENDER_BATCH", 5)
+    monkeypatch.setattr(page_pass, "RENDER_BATCH", 5)
     events: list[str] = []
     article, listing = Views.article, Views.listing
     render = incremental.OutputSession.render_pages
@@ -59,7 +59,7 @@ def test_view_data_is_made_batch_by_batch(copy_site, tmp_path, monkeypatch):
 
 def test_a_path_written_twice_is_found_across_batches(copy_site, tmp_path, monkeypatch):
     from generator import routes
-    monkeypatch.setattr(pipeline, "RENDER_BATCH", 3)
+    monkeypatch.setattr(page_pass, "RENDER_BATCH", 3)
     real_plan = routes.plan_pages
     planned = {}
 
