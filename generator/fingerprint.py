@@ -125,10 +125,31 @@ class Fingerprinter:
         self._memo: dict = {}
 
     def page(self, url: str, template: str, context: dict) -> str | None:
-        if self.shared is None:
+        return self.key(url, template, self.view(context))
+
+    def view(self, context: dict) -> dict[str, str] | None:
+        """The digest of each entry of a page's view data; None when one cannot be serialised.
+        One pickler writes them all, one after the other (no memo: each is whole on its own)."""
+        buffer = io.BytesIO()
+        pickler, found, start = _Pickler(buffer, self._memo), {}, 0
+        try:
+            for name, value in context.items():
+                pickler.dump(value)
+                end = buffer.tell()
+                with buffer.getbuffer() as written:
+                    found[name] = hashlib.sha256(written[start:end]).hexdigest()
+                start = end
+        except Exception:  # noqa: BLE001 - as _digest
             return None
-        view = _digest(context, self._memo)
-        return None if view is None else digest_text(self.shared, url, template, view)
+        return found
+
+    def key(self, url: str, template: str, view: dict[str, str] | None, names=None) -> str | None:
+        """The page key from the digests of its view data's entries (`view`), all of them or the
+        given `names` only (a page's own key: those it read outside its fragments)."""
+        if self.shared is None or view is None:
+            return None
+        chosen = sorted(view.items()) if names is None else [(name, view.get(name, "")) for name in names]
+        return digest_text(self.shared, url, template, *(f"{name}\0{digest}" for name, digest in chosen))
 
 
 def theme_digest(folders: Iterable[Path]) -> str:

@@ -27,11 +27,18 @@ OPEN, CLOSE = "\ue000", "\ue001"       # private-use marks around a page's outer
 class Fragment:
     """One rendering of a fragment: its HTML and what it read."""
 
-    __slots__ = ("template", "html", "globals_read", "inputs", "_local_key", "_after")
+    __slots__ = ("template", "html", "globals_read", "inputs", "_local_key", "_after", "_names")
 
     def __init__(self, template: str, html: str, globals_read: frozenset, inputs: dict):
         self.template, self.html, self.globals_read, self.inputs = template, html, globals_read, inputs
         self._local_key = self._after = False
+        self._names: tuple | None = None
+
+    def names(self) -> tuple:
+        """The names its inputs were read under (`page` for `page.kind`), each once."""
+        if self._names is None:
+            self._names = tuple(dict.fromkeys(name for name, _ in self.inputs))
+        return self._names
 
     def local_key(self, digests: "Digests") -> str | None:
         """Digest of its template and the inputs it read besides globals (None: one of them
@@ -75,19 +82,25 @@ class Placed(NamedTuple):
 
 
 def _bound(fragment: Fragment, context: Context) -> dict:
-    bound, own = {}, context.vars
-    for name, _ in fragment.inputs:
+    bound, own, parent = {}, context.vars, context.parent
+    for name in fragment.names():
         if name not in own:
-            value = context.parent.get(name, missing)
+            value = parent.get(name, missing)
             if type(value) is dict or type(value) is list:
                 bound[name] = value
     return bound
 
 
 def _identity(value):
+    """What finds a rendering again: a dict by identity (views share them: cards), a list by the
+    identity of its items (each page's view makes its own list, of shared cards: "Cùng chuyên
+    mục" is the same five cards on most pages of a category), anything else by value. The memo
+    holds the values it was given, so no identity it keys by is reused."""
     if isinstance(value, Recording):
         value = value._data
-    return id(value) if isinstance(value, (dict, list)) else (type(value), value)
+    if type(value) is list:
+        return (list, *map(id, value))
+    return id(value) if isinstance(value, dict) else (type(value), value)
 
 
 class _Memo:
@@ -108,7 +121,8 @@ class _Memo:
                     value = value._data
                 if sub is not WHOLE:
                     value = value.get(sub, missing) if type(value) is dict else NOT_A_DICT
-                key.append(id(value) if isinstance(value, (dict, list)) else (type(value), value))
+                key.append((list, *map(id, value)) if type(value) is list
+                           else id(value) if isinstance(value, dict) else (type(value), value))
             try:
                 hit = found.get(tuple(key))
             except TypeError:                       # an unhashable value: no reuse

@@ -105,23 +105,6 @@ class OutputSession:
         Called once per batch of pages (page_pass.render_plan)."""
         return page_pass.render_pages(self, env, batch, site_dir, postprocess, workers, progress)
 
-    def same_views(self, jobs, reads) -> dict[str, PageRecord]:
-        """The records of the published pages among `jobs` whose view data would be made from
-        model reads answering as they did (model_reads.py): their view data need not be made."""
-        if self.records is None or self.previous is None:
-            return {}
-        self.records.prefetch([job.output_path for job in jobs])
-        same = {}
-        for job in jobs:
-            call = job.view_call
-            if call is None:
-                continue
-            record = self.record(job.output_path)
-            if (record is not None and record.view is not None and record.view.call == call
-                    and reads.digest(call, record.view.queries) == record.view.digest):
-                same[job.output_path] = record
-        return same
-
     def claim(self, path: str, url: str, problems: list[Diagnostic]) -> bool:
         """Count a planned page; False (and an error) when another page was planned at its path."""
         if path in self._seen:

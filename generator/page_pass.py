@@ -50,33 +50,60 @@ def render_plan(session, env: jinja2.Environment, jobs: list[RenderJob], views_r
     lastmods: list[str | None] = []
     for start in range(0, len(jobs), RENDER_BATCH):
         batch = jobs[start:start + RENDER_BATCH]
-        same = session.same_views(batch, views_reads)
-        page_keys, batch_lastmods = [], []
+        same = same_views(session, batch, views_reads)
+        page_keys, batch_lastmods, views = [], [], []
         for index, job in enumerate(batch):
             record = same.get(job.output_path)
             if record is None:
                 batch[index] = job = job.made()
-                page_keys.append(fingerprinter.page(job.url, job.template, job.context))
+                views.append(fingerprinter.view(job.context))
+                page_keys.append(fingerprinter.key(job.url, job.template, views[-1]))
                 batch_lastmods.append(page_lastmod(job.context))
             else:
+                views.append(None)
                 page_keys.append(record.page_key)
                 batch_lastmods.append(record.lastmod)
         gc.freeze()       # the batch's view data: spared by the cycle collector, not copied by forked workers
-        diags.extend(session.render_pages(env, Batch(batch, page_keys, batch_lastmods, fingerprinter.shared),
+        diags.extend(session.render_pages(env, Batch(batch, page_keys, batch_lastmods, views, fingerprinter),
                                           site_dir, postprocess, workers, advance))
         lastmods.extend(batch_lastmods)
     return lastmods
 
 
+def same_views(session, jobs, reads: ModelReads) -> dict[str, PageRecord]:
+    """The records of the published pages among `jobs` whose view data would be made from model
+    reads answering as they did (model_reads.py): their view data need not be made."""
+    if session.records is None or session.previous is None:
+        return {}
+    session.records.prefetch([job.output_path for job in jobs])
+    same = {}
+    for job in jobs:
+        call = job.view_call
+        if call is None:
+            continue
+        record = session.record(job.output_path)
+        if (record is not None and record.view is not None and record.view.call == call
+                and reads.digest(call, record.view.queries) == record.view.digest):
+            same[job.output_path] = record
+    return same
+
+
 @dataclass(frozen=True)
 class Batch:
-    """A batch of planned pages (render_plan): the jobs, some with their view data
-    not made yet, each page's key and sitemap date, and the build's render digest."""
+    """A batch of planned pages (render_plan): the jobs, some with their view data not made yet,
+    each page's key, sitemap date and digests of its view data's entries (None when not made),
+    and the build's fingerprinter."""
 
     jobs: list
     page_keys: list
     lastmods: list
-    shared: str | None
+    views: list
+    fingerprinter: Fingerprinter
+
+    def own_key(self, index: int, names) -> str | None:
+        """The page's own key (page_records.PageRecord.own_key) from its view data now."""
+        job = self.jobs[index]
+        return None if names is None else self.fingerprinter.key(job.url, job.template, self.views[index], names)
 
 
 def render_pages(session, env: jinja2.Environment, batch: Batch, site_dir: Path,
@@ -115,8 +142,8 @@ def render_pages(session, env: jinja2.Environment, batch: Batch, site_dir: Path,
                 continue
             if values(record.own_reads) == record.own_digest:
                 same_view = record.page_key == key
-                if same_view or (record.own_key is not None
-                                 and record.own_key == own_key(batch.shared, job, record.own_names, digests)):
+                own_same = record.own_key is not None and record.own_key == batch.own_key(index, record.own_names)
+                if same_view or own_same:
                     record = session.records.with_spans(path)
                     relocal = None if same_view else rekeyed(record.spans, job.context, digests)
                     wanted = None if relocal is None and not same_view else needs(
@@ -146,20 +173,6 @@ def render_pages(session, env: jinja2.Environment, batch: Batch, site_dir: Path,
     _render(session, env, batch, sorted(unready + failed), set(), fragments, site_dir, postprocess, workers,
             progress if unready else None, problems)
     return problems
-
-
-def own_key(shared: str | None, job, names, digests) -> str | None:
-    """Digest of what a page read of its view data outside its fragments (with its URL, template
-    and the render digest); None when a value cannot be serialised."""
-    if shared is None or names is None or not isinstance(job.context, dict):
-        return None
-    parts = [shared, job.url, job.template]
-    for name in names:
-        digest = digests.value(job.context.get(name, missing))
-        if digest is None:
-            return None
-        parts.append(name + "\0" + digest)
-    return digest_text(*parts)
 
 
 def rekeyed(spans, view: dict, digests) -> list[tuple[str, tuple | None]] | None:
@@ -192,7 +205,9 @@ def _render(session, env, batch: Batch, todo: list[int], wanted: set, fragments:
         return
     jobs = batch.jobs
     for index in todo:           # before the workers fork: they render from it
-        jobs[index] = jobs[index].made()
+        if not isinstance(jobs[index].context, dict):
+            jobs[index] = jobs[index].made()
+            batch.views[index] = batch.fingerprinter.view(jobs[index].context)
     shared = {"env": env, "jobs": jobs, "todo": todo, "site_dir": site_dir, "postprocess": postprocess,
               "folder": session.pages_folder(), "wanted": wanted,
               "digests": session.digests,
@@ -206,7 +221,7 @@ def _render(session, env, batch: Batch, todo: list[int], wanted: set, fragments:
         key, job = batch.page_keys[index], jobs[index]
         digest = session.digests.globals(reads.reads, env.globals)
         fingerprint = None if key is None or digest is None else digest_text(key, digest)
-        own = own_key(batch.shared, job, reads.own_names, session.digests)
+        own = batch.own_key(index, reads.own_names)
         record = (None if fingerprint is None or reads.own_digest is None
                   else PageRecord(key, reads.reads, reads.own_reads, reads.own_digest, sha, reads.spans,
                                   job.reads, batch.lastmods[index], reads.own_names if own else None, own))

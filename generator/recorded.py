@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from jinja2.runtime import Context
 from jinja2.utils import missing
 
-from generator.fingerprint import canonical_digest
+from generator.fingerprint import Shared, canonical_digest
 
 WHOLE = None                           # the key of a read of a whole value
 
@@ -175,7 +175,7 @@ class Digests:
 
     def __init__(self):
         self.pickled: dict = {}      # the fingerprint pickler's memo of Shared dicts
-        self.values: dict = {}       # id -> (dict or list, digest)
+        self.values: dict = {}       # id -> (Shared dict, digest)
         self.readsets: dict = {}     # frozenset of global paths -> digest of their values
 
     def value(self, value) -> str | None:
@@ -183,7 +183,10 @@ class Digests:
             return "missing"
         if isinstance(value, Recording):
             value = value._data
-        if isinstance(value, (dict, list)):
+        # Only shared dicts (cards) are kept by identity: a page's own view data is digested once
+        # or twice and must not be held for the rest of the build (at 10,000 articles that held
+        # every page's view data: +90 MiB); globals are digested once per read set (below).
+        if isinstance(value, Shared):
             found = self.values.get(id(value))
             if found is None or found[0] is not value:
                 found = self.values[id(value)] = (value, canonical_digest(value, self.pickled))

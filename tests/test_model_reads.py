@@ -11,6 +11,7 @@ from conftest import build
 from generator import page_pass
 from generator.views import Views
 from published import clean_build, published
+from test_recorded import NEW_ARTICLE
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = """---
@@ -19,13 +20,6 @@ date: 2026-{month:02d}-{day:02d} 08:00
 category: {category}
 ---
 Bài số {n} về hoạt động công đoàn cơ sở.
-"""
-NEW_ARTICLE = """---
-title: Công đoàn ra mắt tủ sách người lao động
-date: 2026-11-21 20:00
-category: thoi-su
----
-Tủ sách đặt tại nhà văn hoá khu công nghiệp.
 """
 
 

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from conftest import build
 from generator import fragments, recorded
+from generator.fingerprint import Shared
 from generator.fragments import CLOSE, OPEN, page_spans, prepare
 from generator.recorded import GlobalView, begin_page, end_page
 from published import clean_build, published
@@ -63,6 +64,33 @@ def test_a_fragment_renders_once_per_distinct_recorded_input():
     # the page's own reads leave the fragment's out; its reads include them
     assert htmls[0][1].own_globals == set() and htmls[0][1].globals_read == {("site", "latest")}
     assert htmls[3][1].globals_read == set()
+
+
+def test_a_fragment_given_a_new_list_of_the_same_cards_is_not_rendered_again():
+    """Each page's view makes its own list ("Cùng chuyên mục"), of cards shared by every page: the
+    block is found again by its items, and a list of other cards is rendered anew."""
+    calls = []
+    env = environment({
+        "_block.html": "{# fragment #}{{ count() }}{% for card in items %}{{ card.title }} {% endfor %}",
+        "page.html": "<h1>{{ title }}</h1>{% include '_block.html' %}",
+    })
+    env.globals["count"] = lambda: calls.append(1) or ""
+    cards = [{"title": "Một"}, {"title": "Hai"}]
+    pages = [render_page(env, "page.html", title=n, items=list(cards))[0] for n in ("a", "b", "c")]
+    assert pages[0] == "<h1>a</h1>Một Hai " and pages[2] == "<h1>c</h1>Một Hai "
+    assert len(calls) == 1
+    other = render_page(env, "page.html", title="d", items=[cards[1], {"title": "Ba"}])[0]
+    assert other == "<h1>d</h1>Hai Ba " and len(calls) == 2
+
+
+def test_digests_keep_no_page_view_data():
+    """A page's own view data is digested once or twice: the build must not hold it to the end
+    (at 10,000 articles that held every page's view data, +90 MiB). Shared cards are kept."""
+    digests = recorded.Digests()
+    page, card = {"title": "Bài"}, Shared({"title": "Thẻ"})
+    assert digests.value(page) == digests.value({"title": "Bài"}) and digests.value(card)
+    assert not any(kept is page for kept, _ in digests.values.values())
+    assert any(kept is card for kept, _ in digests.values.values())
 
 
 def test_what_a_fragment_reads_through_a_plain_include_is_its_input():
