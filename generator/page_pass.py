@@ -24,7 +24,7 @@ from generator.diagnostics import Diagnostic, Diagnostics
 from generator.fingerprint import Fingerprinter, digest_text
 from generator.fragments import local_key
 from generator.model_reads import ModelReads
-from generator.page_records import PageRecord
+from generator.page_records import OPAQUE, PageRecord
 from generator.recorded import NOT_A_DICT
 from generator.render import render_range
 from generator.render_job import RenderJob
@@ -101,9 +101,13 @@ class Batch:
     fingerprinter: Fingerprinter
 
     def own_key(self, index: int, names) -> str | None:
-        """The page's own key (page_records.PageRecord.own_key) from its view data now."""
-        job = self.jobs[index]
-        return None if names is None else self.fingerprinter.key(job.url, job.template, self.views[index], names)
+        """The page's own key (page_records.PageRecord.own_key) from its view data now: the
+        entries it read outside fragments, and which entries there are (a name a fragment found
+        missing stays missing)."""
+        job, view = self.jobs[index], self.views[index]
+        if names is None or view is None:
+            return None
+        return self.fingerprinter.key(job.url, job.template, {**view, "": ",".join(view)}, ("", *names))
 
 
 def render_pages(session, env: jinja2.Environment, batch: Batch, site_dir: Path,
@@ -184,6 +188,8 @@ def rekeyed(spans, view: dict, digests) -> list[tuple[str, tuple | None]] | None
         if span.inputs is None:
             found.append((span.local_key, None))
             continue
+        if span.inputs == OPAQUE:
+            return None
         template, parts = span.inputs
         new = []
         for name, key, digest, from_view in parts:

@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS pages (output TEXT NOT NULL, path TEXT NOT NULL, page
 """
 
 
+OPAQUE = ("opaque",)     # Span.inputs of a fragment that read view data it cannot be re-keyed from
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """Where one outermost fragment stands in a page's bytes, and what it was made from."""
@@ -53,7 +56,8 @@ class Span:
     globals_digest: str     # their values then
     # When some of its inputs are the page's view data (not variables of the page's template):
     # (template, ((name, key, digest of the value, from the view data), ...)), so that its local
-    # key can be worked out again from new view data (page_pass.py).
+    # key can be worked out again from new view data (page_pass.py); OPAQUE when it read an entry
+    # of the view data that it cannot be worked out again from.
     inputs: tuple | None = None
 
 

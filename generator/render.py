@@ -18,7 +18,7 @@ import jinja2
 from generator import parallel
 from generator.folder_steps import write_new
 from generator.diagnostics import Diagnostic
-from generator.page_records import Span
+from generator.page_records import OPAQUE, Span
 from generator.fragments import page_spans
 from generator.recorded import Digests, begin_page, end_page
 from generator.stored_text import DamagedCache
@@ -92,10 +92,15 @@ def _render(env: jinja2.Environment, job, postprocess, digests: Digests, wanted:
             spans = None
             break
         # inputs that are the page's own view data (the very dict or list): worked out again
-        # from new view data when only they changed (page_pass.py)
+        # from new view data when only they changed (page_pass.py). An input named like an entry
+        # of the view data but not that very dict or list (a scalar, a variable of the template
+        # of the same name) cannot be told apart: such a span is OPAQUE, and a page holding one
+        # is rendered when its view data changes. The others are the template's own variables.
         from_view = {name for name, value in bound.items() if view.get(name) is value}
         inputs = None
-        if from_view:
+        if any(name in view and name not in from_view for name in fragment.names()):
+            inputs = OPAQUE
+        elif from_view:
             inputs = (fragment.template, tuple((name, key, value, name in from_view)
                                                for name, key, value in fragment.parts(digests)))
         spans.append(Span(start, end, local_key, fragment.globals_read, digest, inputs))

@@ -10,10 +10,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import build
-from generator import fragments, recorded
+from generator import fragments, page_pass, recorded, render
 from generator.fingerprint import Shared
 from generator.fragments import CLOSE, OPEN, page_spans, prepare
 from generator.recorded import GlobalView, begin_page, end_page
+from generator.render_job import RenderJob
 from published import clean_build, published
 from test_incremental import assert_same_tree
 
@@ -241,3 +242,26 @@ def test_damaged_page_records_are_not_used(copy_site, tmp_path, damage):
                                                              encoding="utf-8")
     assert build(site, out).spliced > 0
     assert published(out) == clean_build(site, tmp_path / "clean-again")
+
+
+def test_a_span_is_worked_out_again_only_from_view_data_it_names_for_sure():
+    """A fragment that read a list of the view data is re-keyed from new view data; one that read
+    a scalar entry (which a template variable of the same name could stand for) makes the page
+    be rendered when its view data changes, never spliced with the old block."""
+    env = environment({
+        "_title.html": "{# fragment #}<h1>{{ title }}</h1>",
+        "_list.html": "{# fragment #}{% for x in items %}{{ x }}{% endfor %}",
+        "both.html": "<main>{% include '_title.html' %}{% include '_list.html' %}</main>",
+        "list.html": "<main>{% include '_list.html' %}</main>",
+    })
+    digests = recorded.Digests()
+    data, reads, _ = render._render(env, RenderJob("/a/", "both.html", {"title": "Cũ", "items": ["a"]}), None,
+                                    digests, set())
+    assert data == "<main><h1>Cũ</h1>a</main>".encode() and reads.own_names == ()
+    assert page_pass.rekeyed(reads.spans, {"title": "Mới", "items": ["a"]}, digests) is None
+    _, reads, _ = render._render(env, RenderJob("/b/", "list.html", {"title": "Cũ", "items": ["a"]}), None,
+                                 digests, set())
+    (old,) = reads.spans
+    (same,) = page_pass.rekeyed(reads.spans, {"title": "Mới", "items": ["a"]}, digests)
+    (new,) = page_pass.rekeyed(reads.spans, {"title": "Mới", "items": ["b"]}, digests)
+    assert same[0] == old.local_key and new[0] != old.local_key
