@@ -186,6 +186,7 @@ def _build_site(site_dir: Path, options: BuildOptions, state: BuildState | None,
     except ContentError as exc:
         diags.extend([exc.diagnostic])
     if ctx.theme is not None:
+        diags.extend(ctx.theme.warnings)
         diags.extend(ctx.theme.outside_links(site_dir))
 
     docs = read_documents(site_dir, ctx, features, diags, state, progress)

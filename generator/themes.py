@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.diagnostics import ContentError, Diagnostic, ERROR, did_you_mean
+from generator.diagnostics import ContentError, Diagnostic, ERROR, WARNING, did_you_mean
 from generator.sources import links_leaving
 from generator.yamlread import LineMap, load_yaml
 
@@ -31,6 +31,7 @@ class Theme:
     names: tuple[str, ...] = ()      # theme names along the chain, child first
     stylesheets: tuple[str, ...] = ()  # extra CSS under static/, root parent's first
     settings: dict = field(default_factory=dict)  # free theme settings, child overriding parent
+    warnings: tuple[Diagnostic, ...] = ()  # what its theme.yaml files say that no theme key means
 
     @property
     def template_dirs(self) -> list[str]:
@@ -101,6 +102,7 @@ def load_theme(name: str, site_dir: Path, language: str, line: int | None = None
     folders: list[Path] = []
     names: list[str] = []
     specs: list[dict] = []
+    warnings: list[Diagnostic] = []
     current, referrer, child = name, ("site.yaml", line), None
     while current:
         if not THEME_NAME.match(current):
@@ -126,6 +128,9 @@ def load_theme(name: str, site_dir: Path, language: str, line: int | None = None
         folders.append(folder)
         names.append(current)
         specs.append(spec)
+        warnings += [Diagnostic(shown, lines.line(key), WARNING, f"unknown key '{key}' in theme.yaml",
+                                did_you_mean(str(key), THEME_KEYS) or f"the keys are {', '.join(THEME_KEYS)}")
+                     for key in spec if key not in THEME_KEYS]
         parent = spec.get("parent")
         if parent is not None and (not isinstance(parent, str) or not parent.strip()):
             raise ContentError(Diagnostic(shown, lines.line("parent"), ERROR,
@@ -133,7 +138,7 @@ def load_theme(name: str, site_dir: Path, language: str, line: int | None = None
         referrer, child = (shown, lines.line("parent")), current
         current = parent.strip() if parent else None
     return Theme(name, tuple(folders), _merged_strings(specs, language), tuple(names),
-                 _stylesheets(specs), _merged_settings(specs))
+                 _stylesheets(specs), _merged_settings(specs), tuple(warnings))
 
 
 def _merged_strings(specs: list[dict], language: str) -> dict[str, str]:

@@ -148,3 +148,16 @@ def test_links_in_a_theme_outside_the_site_may_not_leave_that_theme(tmp_path):
     problems = Theme("goc", (bundled,), {}).outside_links(site)
     assert sorted(p.path for p in problems) == [str(bundled / "static" / "passwd"), str(bundled / "static" / "secret.txt")]
     assert all(p.severity == "error" and "outside the site folder" in p.message for p in problems)
+
+
+def test_an_unknown_key_in_theme_yaml_is_named_with_its_file_and_line(copy_site, tmp_path):
+    """`extends:` instead of `parent:` was taken silently: the theme then lacked every template,
+    and the errors about missing templates never named the key."""
+    site = copy_site("basic")
+    write_theme(site, "rieng", "name: rieng\nextends: congdoan\nparnet: congdoan\n")
+    report = build(site, tmp_path / "out", theme="rieng")
+    found = {(d.path, d.line, d.severity, d.message, d.hint) for d in report.diagnostics if "theme.yaml" in d.path}
+    assert ("themes/rieng/theme.yaml", 2, "warning", "unknown key 'extends' in theme.yaml",
+            "the keys are name, description, parent, stylesheets, settings, strings") in found
+    assert ("themes/rieng/theme.yaml", 3, "warning", "unknown key 'parnet' in theme.yaml",
+            "did you mean 'parent'?") in found
