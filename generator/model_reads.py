@@ -7,8 +7,8 @@ answers. The next build asks the same queries again, which is cheap, and when th
 same the view data would be too: the page keeps its page key without its view data being made
 (page_pass.render_plan). Nothing lists which fields a view uses: the reads are what it did.
 
-An article in an answer stands for its source's sha256 (with the settings every view shares,
-`ViewReads.setting`: configuration, UI strings, theme, images, code), so a view reading only
+An article in an answer stands for its source's sha256 (with what every view shares,
+`view_setting`: configuration, UI strings, the day, templates, images, code), so a view reading only
 cards is still made again when an article it shows is edited. A view that reads the model
 otherwise, through `Views.model`, records the whole model as read: it is made again after any
 change of content — slower, never stale.
@@ -19,7 +19,6 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from generator.cache import code_version
 from generator.documents import Article
 from generator.fingerprint import digest_text
 
@@ -28,8 +27,9 @@ WHOLE_MODEL = ("model",)
 
 def view_setting(render_digest: str | None, config, today, strings: dict) -> str:
     """What every page view reads besides the model: configuration, UI strings, the day, and the
-    templates, images and code (`render_digest`, fingerprint.render_digest)."""
-    return digest_text(render_digest or "", code_version(), repr(config), today.isoformat(),
+    code, templates and images (`render_digest`, fingerprint.render_digest; None when nothing is
+    written, and then no record is read)."""
+    return digest_text(render_digest or "", repr(config), today.isoformat(),
                        json.dumps(strings, sort_keys=True, ensure_ascii=False))
 
 
